@@ -1,0 +1,143 @@
+//! `kg build`: inputs → checked facts → a new store generation (RDF store + graph projection) →
+//! atomic swap. Nothing is written unless every input is valid, and nothing becomes visible
+//! unless everything was written.
+
+use std::sync::mpsc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use oxigraph::model::Quad;
+use oxigraph::store::StorageError;
+
+use crate::graph::file::{self as projection_file, ProjectionFileError};
+use crate::graph::ProjectionBuilder;
+use crate::ingest::{self, Diagnostic, Inputs, Progress, Summary};
+use crate::store::{Meta, StoreDir, StoreError, FORMAT_VERSION};
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Counts of the inputs.
+    pub summary: Summary,
+    /// Warnings (no errors: those fail the build).
+    pub warnings: Vec<Diagnostic>,
+    /// Quads in the new store.
+    pub quads: u64,
+    /// Nodes and edges of the projection.
+    pub nodes: usize,
+    /// Edges of the projection.
+    pub edges: usize,
+    /// Seconds the build took.
+    pub seconds: f64,
+}
+
+/// Why a build failed. In every case the previous graph stays current.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the inputs have {errors} error(s){}; nothing was written", if *strict && *warnings > 0 { format!(" and {warnings} warning(s), which --strict refuses") } else { String::new() })]
+    Invalid {
+        /// Every problem, errors and warnings, in the order found.
+        diagnostics: Vec<Diagnostic>,
+        errors: usize,
+        warnings: usize,
+        strict: bool,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the RDF store: {0}")]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Projection(#[from] ProjectionFileError),
+    #[error("the store writer stopped unexpectedly")]
+    WriterStopped,
+}
+
+/// Quads per batch handed from the reading thread to the store writer.
+const BATCH: usize = 64 * 1024;
+
+/// Builds the graph of `inputs` into `store`.
+///
+/// # Errors
+/// [`BuildError::Invalid`] with every problem of the inputs; store, storage or projection errors.
+pub fn build(
+    inputs: &Inputs,
+    store: &StoreDir,
+    options: &BuildOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    // The lock first: a second build fails at once instead of after checking everything.
+    let building = store.begin()?;
+    let prepared = ingest::prepare(inputs, progress);
+    if !prepared.is_valid(options.strict) {
+        let errors = prepared.diagnostics.error_count();
+        let warnings = prepared.diagnostics.warning_count();
+        return Err(BuildError::Invalid {
+            diagnostics: prepared.diagnostics.into_vec(),
+            errors,
+            warnings,
+            strict: options.strict,
+        });
+    }
+
+    let rdf = building.create_store()?;
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Quad>>(4);
+    let projection = std::thread::scope(|scope| -> Result<_, BuildError> {
+        let reader = scope.spawn(|| {
+            let mut builder = ProjectionBuilder::new(&prepared.ontology, &prepared.entities);
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut send = |quad: Quad| -> Result<(), mpsc::SendError<Vec<Quad>>> {
+                batch.push(quad);
+                if batch.len() == BATCH {
+                    sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
+                }
+                Ok(())
+            };
+            let result = prepared.emit(&mut send, &mut |fact| builder.add(fact), progress);
+            let result = result.and_then(|()| sender.send(batch));
+            drop(sender);
+            result.map(|()| builder.finish())
+        });
+        let mut loader = rdf.bulk_loader();
+        loader.load_quads(receiver.iter().flatten())?;
+        loader.commit()?;
+        // A send error means the writer above stopped early, which only its own error explains.
+        reader
+            .join()
+            .map_err(|_| BuildError::WriterStopped)?
+            .map_err(|_| BuildError::WriterStopped)
+    })?;
+
+    progress(Progress::Pass("saving the graph projection"));
+    projection_file::save(&projection, &building.projection_path())?;
+    let quads = rdf.len()? as u64;
+    rdf.flush()?;
+    drop(rdf);
+
+    let meta = Meta {
+        format: FORMAT_VERSION,
+        kg_version: env!("CARGO_PKG_VERSION").to_owned(),
+        built_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        base: prepared.entities.base().to_owned(),
+        prefixes: prepared.prefixes(),
+        quads,
+        summary: serde_json::to_value(&prepared.summary).unwrap_or_default(),
+    };
+    building.commit(&meta)?;
+    Ok(BuildReport {
+        summary: prepared.summary,
+        warnings: prepared.diagnostics.into_vec(),
+        quads,
+        nodes: projection.node_count(),
+        edges: projection.edge_count(),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

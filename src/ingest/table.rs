@@ -1,0 +1,851 @@
+//! CSV tables: reading the header into typed columns, and each row into facts with provenance.
+//!
+//! An entity table (an `id` column) describes one entity per row; a relation table (`subject`,
+//! `predicate`, `object`) states one fact per row. See `docs/csv-layout.md` for the layout.
+
+use std::io::{self, Read};
+
+use oxigraph::model::{Literal, NamedNode, Term};
+
+use super::diagnostic::{Location, Problem, ProvenanceProblem, TermKind};
+use super::entities::EntityIndex;
+use super::literal;
+use crate::ontology::{Ontology, ValueKind};
+use crate::vocab::{rdf, xsd};
+
+/// Which kind of table a CSV file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// One entity per row.
+    Entity,
+    /// One fact per row.
+    Relation,
+}
+
+/// A property column (an entity attribute or a relation qualifier) with its header modifiers.
+#[derive(Debug, Clone)]
+pub struct PropertyColumn {
+    /// The property.
+    pub iri: NamedNode,
+    /// `@lang`: cells are strings in this language.
+    pub lang: Option<String>,
+    /// `^^datatype`: cells have this datatype.
+    pub datatype: Option<NamedNode>,
+    /// `[]`: cells hold `|`-separated values.
+    pub multi: bool,
+    /// Whether cells name entities or hold literals.
+    pub value: ValueKind,
+}
+
+/// What one column means.
+#[derive(Debug, Clone)]
+pub enum Column {
+    /// `id` (entity tables).
+    Id,
+    /// `type` (entity tables).
+    Type,
+    /// `source`: the document stating the row.
+    Source,
+    /// `sentences`: sentence numbers in the source.
+    Sentences,
+    /// `date`: when the row's facts held.
+    Date,
+    /// `subject` (relation tables).
+    Subject,
+    /// `predicate` (relation tables).
+    Predicate,
+    /// `object` (relation tables).
+    Object,
+    /// `datatype` of a literal object (relation tables).
+    Datatype,
+    /// `lang` of a literal object (relation tables).
+    Lang,
+    /// Any other column: a property.
+    Property(PropertyColumn),
+}
+
+/// A parsed header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Entity or relation table.
+    pub kind: TableKind,
+    /// One entry per field.
+    pub columns: Vec<Column>,
+    /// The header text of each field.
+    pub names: Vec<String>,
+}
+
+impl Header {
+    /// Reads a header line; problems carry the field number.
+    ///
+    /// # Errors
+    /// Every problem of the header (blank or duplicate names, unknown properties, an unknown table
+    /// kind), each with the 1-based field number it concerns (0 for the whole line).
+    pub fn parse(names: Vec<String>, ontology: &Ontology) -> Result<Self, Vec<(usize, Problem)>> {
+        let mut problems = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            if name.trim().is_empty() {
+                problems.push((i + 1, Problem::BlankHeader));
+            } else if let Some(first) = names[..i].iter().position(|n| n == name) {
+                problems.push((
+                    i + 1,
+                    Problem::DuplicateHeader {
+                        name: name.clone(),
+                        first: first as u64 + 1,
+                    },
+                ));
+            }
+        }
+        let has = |n: &str| names.iter().any(|h| h == n);
+        let kind = if has("id") && !has("subject") {
+            TableKind::Entity
+        } else if has("subject") || has("predicate") || has("object") {
+            for required in ["subject", "predicate", "object"] {
+                if !has(required) {
+                    problems.push((0, Problem::MissingColumn(required)));
+                }
+            }
+            TableKind::Relation
+        } else {
+            problems.push((0, Problem::UnknownTableKind));
+            return Err(problems);
+        };
+        let mut columns = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let column = match (kind, name.as_str()) {
+                (TableKind::Entity, "id") => Column::Id,
+                (TableKind::Entity, "type") => Column::Type,
+                (TableKind::Relation, "subject") => Column::Subject,
+                (TableKind::Relation, "predicate") => Column::Predicate,
+                (TableKind::Relation, "object") => Column::Object,
+                (TableKind::Relation, "datatype") => Column::Datatype,
+                (TableKind::Relation, "lang") => Column::Lang,
+                (_, "source") => Column::Source,
+                (_, "sentences") => Column::Sentences,
+                (_, "date") => Column::Date,
+                _ => match parse_property_header(name, ontology) {
+                    Ok(column) => Column::Property(column),
+                    Err(problem) => {
+                        problems.push((i + 1, problem));
+                        continue;
+                    }
+                },
+            };
+            columns.push(column);
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                kind,
+                columns,
+                names,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The index of the first column matching `pred`.
+    pub fn position(&self, pred: impl Fn(&Column) -> bool) -> Option<usize> {
+        self.columns.iter().position(pred)
+    }
+}
+
+/// `property[@lang | ^^datatype][[]]`.
+fn parse_property_header(header: &str, ontology: &Ontology) -> Result<PropertyColumn, Problem> {
+    let invalid = |reason: &str| Problem::InvalidHeader {
+        header: header.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let (rest, multi) = match header.strip_suffix("[]") {
+        Some(rest) => (rest, true),
+        None => (header, false),
+    };
+    // A full IRI may itself contain `@` or `^`: modifiers start after its closing `>`.
+    let split_at = if rest.starts_with('<') {
+        rest.find('>').map_or(rest.len(), |i| i + 1)
+    } else {
+        0
+    };
+    let (name, modifier) = match rest[split_at..].find(['@', '^']) {
+        Some(i) => rest.split_at(split_at + i),
+        None => (rest, ""),
+    };
+    let iri = ontology.resolve(name, TermKind::Property)?;
+    let property = ontology.property(iri.as_ref());
+    let value = property.map_or(ValueKind::Entity, crate::ontology::Property::value_kind);
+    let (mut lang, mut datatype) = (None, None);
+    if let Some(tag) = modifier.strip_prefix('@') {
+        lang = Some(check_language(tag)?);
+    } else if let Some(name) = modifier.strip_prefix("^^") {
+        datatype = Some(ontology.resolve(name, TermKind::Datatype)?);
+    } else if !modifier.is_empty() {
+        return Err(invalid("modifiers are `@lang`, `^^datatype` and a final `[]`"));
+    }
+    if value == ValueKind::Entity && (lang.is_some() || datatype.is_some()) {
+        return Err(invalid("an entity-valued property takes no `@lang` or `^^datatype`"));
+    }
+    Ok(PropertyColumn {
+        iri,
+        lang,
+        datatype,
+        multi,
+        value,
+    })
+}
+
+fn check_language(tag: &str) -> Result<String, Problem> {
+    Literal::new_language_tagged_literal("", tag)
+        .map(|l| l.language().unwrap_or(tag).to_owned())
+        .map_err(|e| Problem::InvalidLanguageTag {
+            tag: tag.to_owned(),
+            reason: e.to_string(),
+        })
+}
+
+/// Splits a multi-valued cell on `|` (`\|` is a literal bar); values are trimmed, empty ones
+/// dropped.
+///
+/// ```
+/// assert_eq!(kg::ingest::table::split_multi("a | b\\|c |"), ["a", "b|c"]);
+/// ```
+pub fn split_multi(cell: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut current = String::new();
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                current.push('|');
+                chars.next();
+            }
+            '|' => values.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    values.push(current);
+    values
+        .into_iter()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// One raw row: its line and decoded fields.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// Fields, decoded.
+    pub fields: Vec<String>,
+}
+
+/// Streams the records of a CSV file, decoding UTF-8 field by field so an invalid byte is
+/// reported at its line and field.
+pub struct Records {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    record: csv::ByteRecord,
+}
+
+/// A problem reading one record: its line, its field (1-based, when known) and what.
+pub type RecordError = (u64, Option<usize>, Problem);
+
+impl Records {
+    /// Wraps a byte reader (a leading byte-order mark is dropped).
+    ///
+    /// # Errors
+    /// When the first bytes cannot be read.
+    pub fn new(mut input: Box<dyn Read + Send>) -> io::Result<Self> {
+        let mut head = Vec::with_capacity(3);
+        input.by_ref().take(3).read_to_end(&mut head)?;
+        let head = if head == b"\xEF\xBB\xBF" { Vec::new() } else { head };
+        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(input));
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(chained);
+        Ok(Self {
+            reader,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The next record, `None` at the end.
+    pub fn next_row(&mut self) -> Option<Result<Row, RecordError>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, csv::Position::line);
+                let mut fields = Vec::with_capacity(self.record.len());
+                for (i, field) in self.record.iter().enumerate() {
+                    match std::str::from_utf8(field) {
+                        Ok(text) => fields.push(text.to_owned()),
+                        Err(e) => {
+                            let detail = format!(
+                                "byte 0x{:02X} at byte {} of the field",
+                                field[e.valid_up_to()],
+                                e.valid_up_to() + 1
+                            );
+                            return Some(Err((line, Some(i + 1), Problem::InvalidUtf8(detail))));
+                        }
+                    }
+                }
+                Some(Ok(Row { line, fields }))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                let problem = match e.kind() {
+                    csv::ErrorKind::Io(io) => Problem::Io(io.to_string()),
+                    _ => Problem::CsvSyntax(e.to_string()),
+                };
+                Some(Err((line, None, problem)))
+            }
+        }
+    }
+}
+
+/// One fact a row states.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// Subject IRI.
+    pub subject: NamedNode,
+    /// Predicate IRI.
+    pub predicate: NamedNode,
+    /// Object: an IRI or a literal.
+    pub object: Term,
+}
+
+/// Where a row's facts come from.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// The source document's IRI.
+    pub document: Option<NamedNode>,
+    /// Sentence numbers in it.
+    pub sentences: Vec<u64>,
+    /// When the facts held or happened.
+    pub date: Option<Literal>,
+    /// `file:line` of the row.
+    pub row: String,
+}
+
+/// The facts of one row, its qualifiers (relation tables) and its provenance.
+#[derive(Debug, Clone, Default)]
+pub struct RowFacts {
+    /// The facts.
+    pub facts: Vec<Fact>,
+    /// Qualifiers: properties of each fact's statement.
+    pub qualifiers: Vec<(NamedNode, Term)>,
+    /// Where they come from.
+    pub provenance: Provenance,
+}
+
+/// Turns rows into facts, reporting every problem of a row (not only the first).
+pub struct RowReader<'a> {
+    /// The ontology terms resolve against.
+    pub ontology: &'a Ontology,
+    /// Known entities.
+    pub entities: &'a EntityIndex,
+    /// The table's file name, for locations.
+    pub file: &'a std::path::Path,
+    /// The table's header.
+    pub header: &'a Header,
+}
+
+impl RowReader<'_> {
+    fn at(&self, line: u64, field: usize) -> Location {
+        Location::cell(self.file, line, field, &self.header.names[field])
+    }
+
+    /// Reads one row. Problems are pushed to `problems`; the facts are returned only when the row
+    /// has none.
+    pub fn read(&self, row: &Row, problems: &mut Vec<(Location, Problem)>) -> Option<RowFacts> {
+        let before = problems.len();
+        let mut out = RowFacts {
+            provenance: self.provenance(row, problems),
+            ..RowFacts::default()
+        };
+        match self.header.kind {
+            TableKind::Entity => self.entity_row(row, &mut out, problems),
+            TableKind::Relation => self.relation_row(row, &mut out, problems),
+        }
+        (problems.len() == before).then_some(out)
+    }
+
+    fn provenance(&self, row: &Row, problems: &mut Vec<(Location, Problem)>) -> Provenance {
+        let mut provenance = Provenance {
+            row: format!("{}:{}", self.file.display(), row.line),
+            ..Provenance::default()
+        };
+        let mut document = None;
+        let mut sentences_at = None;
+        for (i, column) in self.header.columns.iter().enumerate() {
+            let cell = row.fields[i].as_str();
+            if cell.is_empty() {
+                continue;
+            }
+            match column {
+                Column::Source => match self.entities.document(cell) {
+                    Ok((iri, info)) => {
+                        provenance.document = Some(iri);
+                        document = Some((cell, info.sentence_count));
+                    }
+                    Err(problem) => problems.push((self.at(row.line, i), problem)),
+                },
+                Column::Sentences => {
+                    sentences_at = Some(i);
+                    for value in split_multi(cell) {
+                        match value.parse::<u64>() {
+                            Ok(n) if n > 0 => provenance.sentences.push(n),
+                            _ => problems.push((
+                                self.at(row.line, i),
+                                Problem::Provenance(ProvenanceProblem::BadSentenceNumber { value }),
+                            )),
+                        }
+                    }
+                }
+                Column::Date => match literal::parse_date(cell) {
+                    Some(date) => provenance.date = Some(date),
+                    None => problems.push((
+                        self.at(row.line, i),
+                        Problem::Provenance(ProvenanceProblem::BadDate {
+                            value: cell.to_owned(),
+                        }),
+                    )),
+                },
+                _ => {}
+            }
+        }
+        if let Some(i) = sentences_at {
+            match document {
+                None if provenance.document.is_none() => problems.push((
+                    self.at(row.line, i),
+                    Problem::Provenance(ProvenanceProblem::SentencesWithoutSource),
+                )),
+                Some((id, Some(count))) => {
+                    for &number in provenance.sentences.iter().filter(|n| **n > count) {
+                        problems.push((
+                            self.at(row.line, i),
+                            Problem::Provenance(ProvenanceProblem::SentenceOutOfRange {
+                                document: id.to_owned(),
+                                number,
+                                count,
+                            }),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        provenance.sentences.sort_unstable();
+        provenance.sentences.dedup();
+        provenance
+    }
+
+    fn entity_row(&self, row: &Row, out: &mut RowFacts, problems: &mut Vec<(Location, Problem)>) {
+        let Some(id_at) = self.header.position(|c| matches!(c, Column::Id)) else {
+            return;
+        };
+        let id = row.fields[id_at].as_str();
+        // Pass one already reported bad and duplicate ids; a row without a usable id is skipped.
+        let Some(entity) = self.entities.get(id) else {
+            return;
+        };
+        let subject = entity.iri.clone();
+        for (i, column) in self.header.columns.iter().enumerate() {
+            let cell = row.fields[i].as_str();
+            if cell.is_empty() {
+                continue;
+            }
+            match column {
+                Column::Type => {
+                    for class in &entity.types {
+                        out.facts.push(Fact {
+                            subject: subject.clone(),
+                            predicate: rdf::TYPE.into_owned(),
+                            object: class.clone().into(),
+                        });
+                    }
+                }
+                Column::Property(property) => {
+                    let values = if property.multi {
+                        split_multi(cell)
+                    } else {
+                        vec![cell.to_owned()]
+                    };
+                    for value in values {
+                        let object = match property.value {
+                            ValueKind::Entity => self.entity_value(&value, row.line, i, problems),
+                            ValueKind::Literal => self.literal_value(
+                                &value,
+                                property,
+                                None,
+                                None,
+                                (row.line, i),
+                                problems,
+                            ),
+                        };
+                        if let Some(object) = object {
+                            self.check_fact(
+                                &subject,
+                                &entity.types,
+                                &property.iri,
+                                &object,
+                                (row.line, i, i),
+                                problems,
+                            );
+                            out.facts.push(Fact {
+                                subject: subject.clone(),
+                                predicate: property.iri.clone(),
+                                object,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn relation_row(
+        &self,
+        row: &Row,
+        out: &mut RowFacts,
+        problems: &mut Vec<(Location, Problem)>,
+    ) {
+        let cell_of = |wanted: fn(&Column) -> bool| {
+            self.header
+                .position(wanted)
+                .map(|i| (i, row.fields[i].as_str()))
+        };
+        fn required<'c>(
+            reader: &RowReader<'_>,
+            line: u64,
+            (i, cell): (usize, &'c str),
+            name: &'static str,
+            problems: &mut Vec<(Location, Problem)>,
+        ) -> Option<(usize, &'c str)> {
+            if cell.is_empty() {
+                problems.push((reader.at(line, i), Problem::EmptyRequired(name)));
+                None
+            } else {
+                Some((i, cell))
+            }
+        }
+        let (Some(subject), Some(predicate), Some(object)) = (
+            cell_of(|c| matches!(c, Column::Subject)),
+            cell_of(|c| matches!(c, Column::Predicate)),
+            cell_of(|c| matches!(c, Column::Object)),
+        ) else {
+            return;
+        };
+        let subject = required(self, row.line, subject, "subject", problems);
+        let predicate = required(self, row.line, predicate, "predicate", problems);
+        let object = required(self, row.line, object, "object", problems);
+        let datatype = cell_of(|c| matches!(c, Column::Datatype)).filter(|(_, c)| !c.is_empty());
+        let lang = cell_of(|c| matches!(c, Column::Lang)).filter(|(_, c)| !c.is_empty());
+
+        let subject = subject.and_then(|(i, id)| {
+            let entity = self.entities.resolve(id).map_err(|p| problems.push((self.at(row.line, i), p)));
+            entity.ok()
+        });
+        let predicate = predicate.and_then(|(i, name)| {
+            match self.ontology.resolve(name, TermKind::Property) {
+                Ok(iri) if iri.as_ref() == rdf::TYPE => {
+                    problems.push((
+                        self.at(row.line, i),
+                        Problem::InvalidHeader {
+                            header: name.to_owned(),
+                            reason: "give classes in the `type` column of the entity table".into(),
+                        },
+                    ));
+                    None
+                }
+                Ok(iri) => Some(iri),
+                Err(problem) => {
+                    problems.push((self.at(row.line, i), problem));
+                    None
+                }
+            }
+        });
+        let subject_at = self.header.position(|c| matches!(c, Column::Subject)).unwrap_or(0);
+        let (Some((subject, subject_types)), Some(predicate), Some((object_at, object))) =
+            (subject, predicate, object)
+        else {
+            return;
+        };
+        let property = self.ontology.property(predicate.as_ref());
+        let value = property.map_or(ValueKind::Literal, crate::ontology::Property::value_kind);
+        let object = match value {
+            ValueKind::Entity => {
+                if let Some((i, _)) = datatype.or(lang) {
+                    problems.push((
+                        self.at(row.line, i),
+                        Problem::InvalidHeader {
+                            header: self.header.names[i].clone(),
+                            reason: format!(
+                                "{} takes entities, so `datatype` and `lang` must be empty",
+                                self.ontology.compact(predicate.as_ref())
+                            ),
+                        },
+                    ));
+                }
+                self.entity_value(object, row.line, object_at, problems)
+            }
+            ValueKind::Literal => {
+                let column = PropertyColumn {
+                    iri: predicate.clone(),
+                    lang: None,
+                    datatype: None,
+                    multi: false,
+                    value,
+                };
+                let datatype = datatype.and_then(|(i, name)| {
+                    self.ontology
+                        .resolve(name, TermKind::Datatype)
+                        .map_err(|p| problems.push((self.at(row.line, i), p)))
+                        .ok()
+                });
+                let lang = lang.and_then(|(i, tag)| {
+                    check_language(tag)
+                        .map_err(|p| problems.push((self.at(row.line, i), p)))
+                        .ok()
+                });
+                self.literal_value(object, &column, datatype, lang, (row.line, object_at), problems)
+            }
+        };
+        let Some(object) = object else {
+            return;
+        };
+        self.check_fact(
+            &subject,
+            &subject_types,
+            &predicate,
+            &object,
+            (row.line, subject_at, object_at),
+            problems,
+        );
+        for (i, column) in self.header.columns.iter().enumerate() {
+            let cell = row.fields[i].as_str();
+            let Column::Property(qualifier) = column else {
+                continue;
+            };
+            if cell.is_empty() {
+                continue;
+            }
+            let values = if qualifier.multi {
+                split_multi(cell)
+            } else {
+                vec![cell.to_owned()]
+            };
+            for value in values {
+                let term = match qualifier.value {
+                    ValueKind::Entity => self.entity_value(&value, row.line, i, problems),
+                    ValueKind::Literal => {
+                        self.literal_value(&value, qualifier, None, None, (row.line, i), problems)
+                    }
+                };
+                if let Some(term) = term {
+                    out.qualifiers.push((qualifier.iri.clone(), term));
+                }
+            }
+        }
+        out.facts.push(Fact {
+            subject,
+            predicate,
+            object,
+        });
+    }
+
+    /// A cell naming an entity: an id, or `<iri>` for something outside the data.
+    fn entity_value(
+        &self,
+        cell: &str,
+        line: u64,
+        field: usize,
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Option<Term> {
+        if let Some(inner) = cell.strip_prefix('<').and_then(|c| c.strip_suffix('>')) {
+            return match NamedNode::new(inner) {
+                Ok(iri) => Some(iri.into()),
+                Err(e) => {
+                    problems.push((
+                        self.at(line, field),
+                        Problem::InvalidIri {
+                            iri: inner.to_owned(),
+                            reason: e.to_string(),
+                        },
+                    ));
+                    None
+                }
+            };
+        }
+        match self.entities.resolve(cell) {
+            Ok((iri, _)) => Some(iri.into()),
+            Err(problem) => {
+                problems.push((self.at(line, field), problem));
+                None
+            }
+        }
+    }
+
+    /// A literal cell, typed by (in order) the relation row's `datatype`, the header's `^^`, the
+    /// language, the property's range, else `xsd:string`; then checked against that datatype.
+    fn literal_value(
+        &self,
+        cell: &str,
+        column: &PropertyColumn,
+        row_datatype: Option<NamedNode>,
+        row_lang: Option<String>,
+        (line, field): (u64, usize),
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Option<Term> {
+        let property = self.ontology.property(column.iri.as_ref());
+        if let Some(lang) = row_lang.or_else(|| column.lang.clone()) {
+            return Some(
+                Literal::new_language_tagged_literal_unchecked(cell, lang.to_ascii_lowercase())
+                    .into(),
+            );
+        }
+        let datatype = row_datatype
+            .or_else(|| column.datatype.clone())
+            .or_else(|| property.and_then(|p| p.default_datatype()).map(|d| d.into_owned()))
+            .unwrap_or_else(|| xsd::STRING.into_owned());
+        if let Err(reason) = literal::check(cell, datatype.as_ref()) {
+            problems.push((
+                self.at(line, field),
+                Problem::InvalidLiteral {
+                    value: cell.to_owned(),
+                    datatype: self.ontology.compact(datatype.as_ref()),
+                    reason,
+                },
+            ));
+            return None;
+        }
+        Some(Literal::new_typed_literal(cell, datatype).into())
+    }
+
+    /// Checks a fact against the property's domain and range.
+    fn check_fact(
+        &self,
+        subject: &NamedNode,
+        subject_types: &[NamedNode],
+        predicate: &NamedNode,
+        object: &Term,
+        (line, subject_field, field): (u64, usize, usize),
+        problems: &mut Vec<(Location, Problem)>,
+    ) {
+        let Some(property) = self.ontology.property(predicate.as_ref()) else {
+            return;
+        };
+        let names = |classes: &[NamedNode]| {
+            if classes.is_empty() {
+                return "untyped".to_owned();
+            }
+            classes
+                .iter()
+                .map(|c| self.ontology.compact(c.as_ref()))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        for any_of in &property.domains {
+            if !self.ontology.satisfies(subject_types, any_of) {
+                problems.push((
+                    self.at(line, subject_field),
+                    Problem::Domain {
+                        subject: self.entities.display(subject),
+                        property: self.ontology.compact(predicate.as_ref()),
+                        expected: names(any_of).replace(" and ", " or "),
+                        actual: names(subject_types),
+                    },
+                ));
+            }
+        }
+        match object {
+            Term::NamedNode(iri) => {
+                if !property.datatype_ranges.is_empty() {
+                    problems.push((
+                        self.at(line, field),
+                        Problem::Range {
+                            object: self.entities.display(iri),
+                            property: self.ontology.compact(predicate.as_ref()),
+                            expected: "a literal".into(),
+                            actual: "an entity".into(),
+                        },
+                    ));
+                }
+                // Things outside the data (`<iri>` cells) have no known classes to check.
+                let Some(types) = self.entities.types_of(iri) else {
+                    return;
+                };
+                for any_of in &property.class_ranges {
+                    if !self.ontology.satisfies(types, any_of) {
+                        problems.push((
+                            self.at(line, field),
+                            Problem::Range {
+                                object: self.entities.display(iri),
+                                property: self.ontology.compact(predicate.as_ref()),
+                                expected: names(any_of).replace(" and ", " or "),
+                                actual: names(types),
+                            },
+                        ));
+                    }
+                }
+            }
+            Term::Literal(literal) => {
+                if !property.class_ranges.is_empty() {
+                    problems.push((
+                        self.at(line, field),
+                        Problem::LiteralForObjectProperty {
+                            property: self.ontology.compact(predicate.as_ref()),
+                            expected: names(&property.class_ranges.concat()),
+                        },
+                    ));
+                }
+                for any_of in &property.datatype_ranges {
+                    if !any_of
+                        .iter()
+                        .any(|d| datatype_fits(literal.datatype(), d.as_ref()))
+                    {
+                        problems.push((
+                            self.at(line, field),
+                            Problem::DatatypeMismatch {
+                                property: self.ontology.compact(predicate.as_ref()),
+                                expected: names(any_of).replace(" and ", " or "),
+                                actual: self.ontology.compact(literal.datatype()),
+                            },
+                        ));
+                    }
+                }
+            }
+            Term::BlankNode(_) => {}
+        }
+    }
+}
+
+/// Whether a literal of datatype `actual` fits a range of datatype `range` (equality, plus the
+/// XSD derivations people rely on: every integer type is an `xsd:integer` and an `xsd:decimal`).
+fn datatype_fits(
+    actual: oxigraph::model::NamedNodeRef<'_>,
+    range: oxigraph::model::NamedNodeRef<'_>,
+) -> bool {
+    use crate::vocab::rdfs;
+    if actual == range || range == rdfs::LITERAL {
+        return true;
+    }
+    let integer_types = [
+        xsd::INTEGER,
+        xsd::LONG,
+        xsd::INT,
+        xsd::SHORT,
+        xsd::BYTE,
+        xsd::NON_NEGATIVE_INTEGER,
+        xsd::POSITIVE_INTEGER,
+        xsd::NON_POSITIVE_INTEGER,
+        xsd::NEGATIVE_INTEGER,
+        xsd::UNSIGNED_LONG,
+        xsd::UNSIGNED_INT,
+        xsd::UNSIGNED_SHORT,
+        xsd::UNSIGNED_BYTE,
+    ];
+    let is_integer = integer_types.contains(&actual);
+    (range == xsd::INTEGER || range == xsd::DECIMAL) && is_integer
+}

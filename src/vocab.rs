@@ -1,0 +1,103 @@
+//! IRIs of the vocabularies kg reads and writes, as constants.
+//!
+//! Every IRI the code refers to lives here (oxrdf's `vocab` is the model); the rest of the crate
+//! names terms, never spells them.
+
+pub use oxigraph::model::vocab::{rdf, rdfs, xsd};
+
+/// Declares a module of `NamedNodeRef` constants sharing one namespace.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $module:ident, $namespace:literal, { $($name:ident = $local:literal),* $(,)? }) => {
+        $(#[$doc])*
+        pub mod $module {
+            use oxigraph::model::NamedNodeRef;
+
+            /// The namespace IRI.
+            pub const NAMESPACE: &str = $namespace;
+            $(
+                #[doc = concat!("`", $namespace, $local, "`")]
+                pub const $name: NamedNodeRef<'static> =
+                    NamedNodeRef::new_unchecked(concat!($namespace, $local));
+            )*
+        }
+    };
+}
+
+vocabulary!(
+    /// [OWL 2](https://www.w3.org/TR/owl2-syntax/).
+    owl, "http://www.w3.org/2002/07/owl#", {
+        ANNOTATION_PROPERTY = "AnnotationProperty",
+        CLASS = "Class",
+        DATATYPE_PROPERTY = "DatatypeProperty",
+        EQUIVALENT_CLASS = "equivalentClass",
+        EQUIVALENT_PROPERTY = "equivalentProperty",
+        FUNCTIONAL_PROPERTY = "FunctionalProperty",
+        INVERSE_OF = "inverseOf",
+        NAMED_INDIVIDUAL = "NamedIndividual",
+        OBJECT_PROPERTY = "ObjectProperty",
+        ONTOLOGY = "Ontology",
+        SAME_AS = "sameAs",
+        SYMMETRIC_PROPERTY = "SymmetricProperty",
+        THING = "Thing",
+        TRANSITIVE_PROPERTY = "TransitiveProperty",
+        UNION_OF = "unionOf",
+    }
+);
+
+vocabulary!(
+    /// [SKOS](https://www.w3.org/TR/skos-reference/).
+    skos, "http://www.w3.org/2004/02/skos/core#", {
+        ALT_LABEL = "altLabel",
+        HIDDEN_LABEL = "hiddenLabel",
+        PREF_LABEL = "prefLabel",
+    }
+);
+
+vocabulary!(
+    /// [VoID](https://www.w3.org/TR/void/), for the dataset's IRI space.
+    void, "http://rdfs.org/ns/void#", {
+        DATASET = "Dataset",
+        URI_SPACE = "uriSpace",
+    }
+);
+
+vocabulary!(
+    /// kg's own provenance vocabulary (`ontology/kg.ttl`).
+    kg, "https://kg.example/vocab#", {
+        DATE = "date",
+        DOCUMENT = "Document",
+        EVIDENCE = "evidence",
+        IN_DOCUMENT = "inDocument",
+        ROW = "row",
+        SENTENCE = "Sentence",
+        SENTENCE_COUNT = "sentenceCount",
+        SENTENCE_NUMBER = "sentenceNumber",
+        SHA256 = "sha256",
+        SOURCE = "source",
+        TEXT = "text",
+    }
+);
+
+/// Prefixes every input and query may use without declaring them.
+pub const WELL_KNOWN_PREFIXES: &[(&str, &str)] = &[
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("foaf", "http://xmlns.com/foaf/0.1/"),
+    ("kg", kg::NAMESPACE),
+    ("org", "http://www.w3.org/ns/org#"),
+    ("owl", owl::NAMESPACE),
+    ("prov", "http://www.w3.org/ns/prov#"),
+    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("schema", "https://schema.org/"),
+    ("skos", skos::NAMESPACE),
+    ("time", "http://www.w3.org/2006/time#"),
+    ("void", void::NAMESPACE),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+];
+
+/// The base IRI of entities when neither `--base` nor a `void:uriSpace` says otherwise.
+pub const DEFAULT_BASE: &str = "https://kg.example/id/";
+
+/// Where statement (reification) nodes live, below the base IRI. Entity ids never hold a raw `/`
+/// (it is percent-encoded), so no entity IRI can fall under this path.
+pub const STATEMENT_PATH: &str = "statement/";

@@ -1,0 +1,91 @@
+//! Helpers shared by the integration tests: the `kg` binary, fixture folders, stores.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `kg` command with no inherited store setting.
+pub fn kg() -> Command {
+    let mut command = Command::cargo_bin("kg").expect("the kg binary is built");
+    command.env_remove("KG_STORE").env("NO_COLOR", "1");
+    command
+}
+
+/// Copies a folder tree (files only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable fixture") {
+        let entry = entry.expect("readable entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::create_dir_all(to).expect("create folder");
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A temporary copy of the mini fixture (`tests/data/mini`): `ontology/` and `data/`.
+pub fn mini_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_tree(&root().join("tests/data/mini"), dir.path());
+    dir
+}
+
+/// `kg build` of a fixture folder (with `data/` and `ontology/`) into `store`.
+pub fn build_fixture(fixture: &Path, store: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    kg().arg("build")
+        .arg("--data")
+        .arg(fixture.join("data"))
+        .arg("--ontology")
+        .arg(fixture.join("ontology"))
+        .arg("--store")
+        .arg(store)
+        .arg("--quiet")
+        .args(extra)
+        .assert()
+}
+
+/// Prefixes of the mini fixture, for ASK queries in tests.
+pub const MINI_PREFIXES: &str = "PREFIX ex: <https://example.org/mini#> PREFIX mini: <https://example.org/mini/id/>\n";
+
+/// Runs an ASK query and says whether it is true (exit 0) or false (exit 1).
+pub fn ask(store: &Path, query: &str) -> bool {
+    let output = kg()
+        .args(["query", "--format", "json", "--store"])
+        .arg(store)
+        .arg(query)
+        .output()
+        .expect("kg runs");
+    match output.status.code() {
+        Some(0) => true,
+        Some(1) => false,
+        other => panic!(
+            "kg query failed ({other:?}): {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// A store of the embedded default graph, built once per test binary.
+pub fn default_store() -> &'static Path {
+    use std::sync::OnceLock;
+    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        kg().args(["build", "--quiet", "--store"])
+            .arg(dir.path().join("store"))
+            .assert()
+            .success();
+        dir
+    });
+    Box::leak(dir.path().join("store").into_boxed_path())
+}
