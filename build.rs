@@ -13,7 +13,9 @@ fn main() {
         collect(&root, &root.join(folder), &mut files);
     }
     files.sort();
-    let mut code = String::from("/// The embedded default inputs: (path relative to the repository, bytes).\n");
+    let mut code = String::from(
+        "/// The embedded default inputs: (path relative to the repository, bytes).\n",
+    );
     code.push_str("pub static EMBEDDED: &[(&str, &[u8])] = &[\n");
     for relative in files {
         let absolute = root.join(&relative);

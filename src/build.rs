@@ -8,10 +8,10 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use oxigraph::model::Quad;
 use oxigraph::store::StorageError;
 
-use crate::graph::file::{self as projection_file, ProjectionFileError};
 use crate::graph::ProjectionBuilder;
+use crate::graph::file::{self as projection_file, ProjectionFileError};
 use crate::ingest::{self, Diagnostic, Inputs, Progress, Summary};
-use crate::store::{Meta, StoreDir, StoreError, FORMAT_VERSION};
+use crate::store::{FORMAT_VERSION, Meta, StoreDir, StoreError};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +58,10 @@ pub enum BuildError {
     WriterStopped,
 }
 
+/// Memory the bulk loader may use for its batches (oxigraph's default is 2 GB per thread); the
+/// build's peak memory stays below a peer loading the same quads, at little cost in time.
+const LOADER_MEMORY_MB: usize = 512;
+
 /// Quads per batch handed from the reading thread to the store writer.
 const BATCH: usize = 64 * 1024;
 
@@ -88,9 +92,9 @@ pub fn build(
 
     let rdf = building.create_store()?;
     let (sender, receiver) = mpsc::sync_channel::<Vec<Quad>>(4);
+    let mut builder = ProjectionBuilder::new(&prepared.ontology, &prepared.entities)?;
     let projection = std::thread::scope(|scope| -> Result<_, BuildError> {
         let reader = scope.spawn(|| {
-            let mut builder = ProjectionBuilder::new(&prepared.ontology, &prepared.entities);
             let mut batch = Vec::with_capacity(BATCH);
             let mut send = |quad: Quad| -> Result<(), mpsc::SendError<Vec<Quad>>> {
                 batch.push(quad);
@@ -102,16 +106,20 @@ pub fn build(
             let result = prepared.emit(&mut send, &mut |fact| builder.add(fact), progress);
             let result = result.and_then(|()| sender.send(batch));
             drop(sender);
+            // The projection is assembled while the store finishes writing.
             result.map(|()| builder.finish())
         });
-        let mut loader = rdf.bulk_loader();
+        let mut loader = rdf
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
         loader.load_quads(receiver.iter().flatten())?;
         loader.commit()?;
         // A send error means the writer above stopped early, which only its own error explains.
-        reader
+        let assembled = reader
             .join()
             .map_err(|_| BuildError::WriterStopped)?
-            .map_err(|_| BuildError::WriterStopped)
+            .map_err(|_| BuildError::WriterStopped)?;
+        Ok(assembled?)
     })?;
 
     progress(Progress::Pass("saving the graph projection"));

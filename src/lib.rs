@@ -35,6 +35,8 @@
 //! ```
 
 pub mod build;
+pub mod export;
+pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod lookup;

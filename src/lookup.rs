@@ -35,10 +35,10 @@ pub fn resolve(projection: &Projection, name: &str) -> Resolution {
         .strip_prefix('<')
         .and_then(|n| n.strip_suffix('>'))
         .unwrap_or(trimmed);
-    if iri.contains("://") {
-        if let Some(node) = projection.node_by_iri(iri) {
-            return Resolution::One(node);
-        }
+    if iri.contains("://")
+        && let Some(node) = projection.node_by_iri(iri)
+    {
+        return Resolution::One(node);
     }
     let folded = fold(trimmed);
     if folded.is_empty() {
@@ -48,7 +48,7 @@ pub fn resolve(projection: &Projection, name: &str) -> Resolution {
     if let Some(best) = exact.iter().map(|(_, kind)| *kind).min() {
         // Ids and labels outrank aliases: "Kyiv" is the city, even if Ukraine's government is
         // also called "Kyiv".
-        let rank = |kind: NameKind| if kind == NameKind::Alias { 1 } else { 0 };
+        let rank = |kind: NameKind| u8::from(kind == NameKind::Alias);
         let best = rank(best);
         let mut nodes: Vec<u32> = exact
             .iter()
@@ -65,7 +65,7 @@ pub fn resolve(projection: &Projection, name: &str) -> Resolution {
     }
     let words: Vec<&str> = folded.split(' ').collect();
     let mut by_extra: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
-    for name in &projection.names {
+    for name in projection.names() {
         let name_words: Vec<&str> = name.folded.split(' ').collect();
         if words.iter().all(|w| name_words.contains(w)) {
             by_extra
@@ -89,18 +89,25 @@ pub fn resolve(projection: &Projection, name: &str) -> Resolution {
 /// The nodes whose names are closest to a folded name, best first.
 fn closest(projection: &Projection, folded: &str, limit: usize) -> Vec<u32> {
     let mut best: HashMap<u32, f64> = HashMap::new();
-    for name in &projection.names {
-        let mut score = similarity(folded, &name.folded);
-        // "putn" should find "Vladimir Putin": compare with each word too.
-        for word in name.folded.split(' ') {
-            score = score.max(similarity(folded, word));
+    for name in projection.names() {
+        let mut score = similarity(folded, name.folded);
+        // "putn" should find "Vladimir Putin": compare with each word too, a little less for
+        // every other word the name has, so "Putin" beats "Success depends on Putin's ...".
+        let words: Vec<&str> = name.folded.split(' ').collect();
+        let penalty = 0.04 * (words.len().saturating_sub(1)) as f64;
+        for word in &words {
+            score = score.max(similarity(folded, word) - penalty);
         }
         let entry = best.entry(name.node).or_insert(0.0);
         *entry = entry.max(score);
     }
     let mut scored: Vec<(u32, f64)> = best.into_iter().filter(|(_, s)| *s >= 0.75).collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    scored.into_iter().take(limit).map(|(node, _)| node).collect()
+    scored
+        .into_iter()
+        .take(limit)
+        .map(|(node, _)| node)
+        .collect()
 }
 
 /// An IRI with its human label.
@@ -189,6 +196,21 @@ pub struct CardFilter {
     pub direction: Option<Direction>,
 }
 
+impl CardFilter {
+    /// Whether a property (in a direction, for relations) is shown.
+    fn admits(&self, property: NamedNodeRef<'_>, direction: Option<Direction>) -> bool {
+        let direction_ok = match (self.direction, direction) {
+            (Some(wanted), Some(actual)) => wanted == actual,
+            _ => true,
+        };
+        direction_ok
+            && self
+                .relations
+                .as_ref()
+                .is_none_or(|r| r.iter().any(|w| w.as_ref() == property))
+    }
+}
+
 /// Reads the card of an entity from the store.
 ///
 /// # Errors
@@ -208,15 +230,12 @@ pub fn card(
     let mut attributes = Vec::new();
     let mut relations = Vec::new();
     let evidence_out = reader.statements(rdf::SUBJECT, subject.into())?;
-    let evidence_in = reader.statements(rdf::OBJECT, subject.into())?;
-    let wanted = |p: NamedNodeRef<'_>, direction: Direction| {
-        filter.direction.is_none_or(|d| d == direction)
-            && filter
-                .relations
-                .as_ref()
-                .is_none_or(|r| r.iter().any(|w| w.as_ref() == p))
-    };
-    for quad in store.quads_for_pattern(Some(subject.into()), None, None, Some(GraphNameRef::DefaultGraph)) {
+    for quad in store.quads_for_pattern(
+        Some(subject.into()),
+        None,
+        None,
+        Some(GraphNameRef::DefaultGraph),
+    ) {
         let quad = quad?;
         let p = quad.predicate.as_ref();
         match (&quad.object, p) {
@@ -231,63 +250,51 @@ pub fn card(
                     aliases.push(l.value().to_owned());
                 }
             }
-            (Term::Literal(l), p) if p == skos::ALT_LABEL || p == skos::PREF_LABEL || p == skos::HIDDEN_LABEL => {
+            (Term::Literal(l), p)
+                if p == skos::ALT_LABEL || p == skos::PREF_LABEL || p == skos::HIDDEN_LABEL =>
+            {
                 aliases.push(l.value().to_owned());
             }
             (Term::Literal(l), p) if p == rdfs::COMMENT && description.is_none() => {
                 description = Some(l.value().to_owned());
             }
-            (Term::Literal(l), _) => {
-                if filter.relations.as_ref().is_none_or(|r| r.iter().any(|w| w.as_ref() == p)) {
-                    attributes.push(Attribute {
-                        predicate: reader.labelled(p)?,
-                        value: l.value().to_owned(),
-                        datatype: l.datatype().as_str().to_owned(),
-                        language: l.language().map(str::to_owned),
-                        evidence: reader.evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
-                    });
-                }
+            (Term::Literal(l), _) if filter.admits(p, None) => {
+                attributes.push(Attribute {
+                    predicate: reader.labelled(p)?,
+                    value: l.value().to_owned(),
+                    datatype: l.datatype().as_str().to_owned(),
+                    language: l.language().map(str::to_owned),
+                    evidence: reader
+                        .evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
+                });
             }
-            (Term::NamedNode(object), _) if wanted(p, Direction::Out) => {
+            (Term::NamedNode(object), _) if filter.admits(p, Some(Direction::Out)) => {
                 relations.push(Relation {
                     direction: Direction::Out,
                     predicate: reader.labelled(p)?,
                     node: reader.labelled(object.as_ref())?,
-                    evidence: reader.evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
+                    evidence: reader
+                        .evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
                 });
             }
             _ => {}
         }
     }
-    for quad in store.quads_for_pattern(None, None, Some(subject.into()), Some(GraphNameRef::DefaultGraph)) {
-        let quad = quad?;
-        let p = quad.predicate.as_ref();
-        let NamedOrBlankNodeRef::NamedNode(other) = quad.subject.as_ref() else {
-            continue;
-        };
-        // Statements and sentences point at entities too; they are evidence, not relations.
-        if p == rdf::SUBJECT || p == rdf::OBJECT || p == kg::SOURCE || p == kg::IN_DOCUMENT {
-            continue;
-        }
-        if other.as_str().contains(STATEMENT_PATH) || !wanted(p, Direction::In) {
-            continue;
-        }
-        let key = (p.into_owned(), Term::NamedNode(other.into_owned()));
-        relations.push(Relation {
-            direction: Direction::In,
-            predicate: reader.labelled(p)?,
-            node: reader.labelled(other)?,
-            evidence: reader.evidence(evidence_in.get(&key))?,
-        });
-    }
+    relations.extend(incoming(&reader, subject, filter)?);
     types.sort();
     aliases.sort();
     aliases.dedup();
     attributes.sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
     relations.sort_by(|a, b| {
-        (a.direction, &a.predicate.label, &a.node.label).cmp(&(b.direction, &b.predicate.label, &b.node.label))
+        (a.direction, &a.predicate.label, &a.node.label).cmp(&(
+            b.direction,
+            &b.predicate.label,
+            &b.node.label,
+        ))
     });
-    let label = label.or_else(|| aliases.first().cloned()).unwrap_or_else(|| id.to_owned());
+    let label = label
+        .or_else(|| aliases.first().cloned())
+        .unwrap_or_else(|| id.to_owned());
     aliases.retain(|a| *a != label);
     Ok(EntityCard {
         entity: EntitySummary {
@@ -303,6 +310,46 @@ pub fn card(
     })
 }
 
+/// The relations pointing at the entity (statements and sentences excepted).
+fn incoming(
+    reader: &Reader<'_>,
+    entity: NamedNodeRef<'_>,
+    filter: &CardFilter,
+) -> Result<Vec<Relation>, StorageError> {
+    let evidence = reader.statements(rdf::OBJECT, entity.into())?;
+    let mut relations = Vec::new();
+    let pattern = reader.store.quads_for_pattern(
+        None,
+        None,
+        Some(entity.into()),
+        Some(GraphNameRef::DefaultGraph),
+    );
+    for quad in pattern {
+        let quad = quad?;
+        let p = quad.predicate.as_ref();
+        let NamedOrBlankNodeRef::NamedNode(other) = quad.subject.as_ref() else {
+            continue;
+        };
+        // Statements and sentences point at entities too; they are evidence, not relations.
+        let evidence_link =
+            p == rdf::SUBJECT || p == rdf::OBJECT || p == kg::SOURCE || p == kg::IN_DOCUMENT;
+        if evidence_link
+            || other.as_str().contains(STATEMENT_PATH)
+            || !filter.admits(p, Some(Direction::In))
+        {
+            continue;
+        }
+        let key = (p.into_owned(), Term::NamedNode(other.into_owned()));
+        relations.push(Relation {
+            direction: Direction::In,
+            predicate: reader.labelled(p)?,
+            node: reader.labelled(other)?,
+            evidence: reader.evidence(evidence.get(&key))?,
+        });
+    }
+    Ok(relations)
+}
+
 /// Reads labels and evidence through the quad API.
 struct Reader<'a> {
     store: &'a Store,
@@ -313,7 +360,11 @@ struct Reader<'a> {
 type StatementIndex = HashMap<(NamedNode, Term), Vec<NamedNode>>;
 
 impl Reader<'_> {
-    fn objects(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<Term>, StorageError> {
+    fn objects(
+        &self,
+        subject: NamedNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Vec<Term>, StorageError> {
         self.store
             .quads_for_pattern(
                 Some(subject.into()),
@@ -325,7 +376,11 @@ impl Reader<'_> {
             .collect()
     }
 
-    fn one(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Option<Term>, StorageError> {
+    fn one(
+        &self,
+        subject: NamedNodeRef<'_>,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Option<Term>, StorageError> {
         Ok(self.objects(subject, predicate)?.into_iter().next())
     }
 
@@ -334,7 +389,9 @@ impl Reader<'_> {
         let labels = self.objects(iri, rdfs::LABEL)?;
         let pick = |english: bool| {
             labels.iter().find_map(|t| match t {
-                Term::Literal(l) if !english || l.language().is_none_or(|t| t.starts_with("en")) => {
+                Term::Literal(l)
+                    if !english || l.language().is_none_or(|t| t.starts_with("en")) =>
+                {
                     Some(l.value().to_owned())
                 }
                 _ => None,
@@ -349,10 +406,23 @@ impl Reader<'_> {
         })
     }
 
-    fn statements(&self, position: NamedNodeRef<'_>, entity: TermRef<'_>) -> Result<StatementIndex, StorageError> {
+    fn statements(
+        &self,
+        position: NamedNodeRef<'_>,
+        entity: TermRef<'_>,
+    ) -> Result<StatementIndex, StorageError> {
         let mut index: StatementIndex = HashMap::new();
-        let other_position = if position == rdf::SUBJECT { rdf::OBJECT } else { rdf::SUBJECT };
-        for quad in self.store.quads_for_pattern(None, Some(position), Some(entity), Some(GraphNameRef::DefaultGraph)) {
+        let other_position = if position == rdf::SUBJECT {
+            rdf::OBJECT
+        } else {
+            rdf::SUBJECT
+        };
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(position),
+            Some(entity),
+            Some(GraphNameRef::DefaultGraph),
+        ) {
             let quad = quad?;
             let NamedOrBlankNodeRef::NamedNode(statement) = quad.subject.as_ref() else {
                 continue;
@@ -363,7 +433,10 @@ impl Reader<'_> {
             ) else {
                 continue;
             };
-            index.entry((predicate, other)).or_default().push(statement.into_owned());
+            index
+                .entry((predicate, other))
+                .or_default()
+                .push(statement.into_owned());
         }
         Ok(index)
     }
@@ -383,13 +456,16 @@ impl Reader<'_> {
                     continue;
                 };
                 let document_id = crate::ontology::local_name(document.as_str()).to_owned();
-                let document_id = crate::ingest::iri::decode_id(&document_id).unwrap_or(document_id);
+                let document_id =
+                    crate::ingest::iri::decode_id(&document_id).unwrap_or(document_id);
                 let mut cited = false;
                 for sentence in &sentences {
                     let Term::NamedNode(sentence) = sentence else {
                         continue;
                     };
-                    if self.one(sentence.as_ref(), kg::IN_DOCUMENT)?.as_ref() != Some(&Term::NamedNode(document.clone())) {
+                    if self.one(sentence.as_ref(), kg::IN_DOCUMENT)?.as_ref()
+                        != Some(&Term::NamedNode(document.clone()))
+                    {
                         continue;
                     }
                     cited = true;

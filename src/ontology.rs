@@ -107,83 +107,83 @@ impl Ontology {
         }
         let quads: Vec<&Quad> = quads.into_iter().collect();
         let lists = ListIndex::new(&quads);
-        let mut declared: BTreeMap<NamedNode, PropertyKind> = BTreeMap::new();
-        let mut domains: Vec<(NamedNode, AnyOf)> = Vec::new();
-        let mut ranges: Vec<(NamedNode, AnyOf)> = Vec::new();
-        let mut inverses: Vec<(NamedNode, NamedNode)> = Vec::new();
-        let mut symmetric: HashSet<NamedNode> = HashSet::new();
+        let mut axioms = Axioms::default();
         for quad in &quads {
-            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else {
-                continue;
-            };
-            let p = quad.predicate.as_ref();
-            if p == rdf::TYPE {
-                let Term::NamedNode(class) = &quad.object else {
-                    continue;
-                };
+            if let NamedOrBlankNode::NamedNode(subject) = &quad.subject {
+                ontology.read(subject, quad, &lists, &mut axioms);
+            }
+        }
+        ontology.assemble(axioms);
+        ontology
+    }
+
+    /// Takes in one schema triple about a named subject.
+    fn read(
+        &mut self,
+        subject: &NamedNode,
+        quad: &Quad,
+        lists: &ListIndex<'_>,
+        axioms: &mut Axioms,
+    ) {
+        let p = quad.predicate.as_ref();
+        match &quad.object {
+            Term::NamedNode(class) if p == rdf::TYPE => {
                 let class = class.as_ref();
-                let kind = if class == owl::OBJECT_PROPERTY
-                    || class == owl::SYMMETRIC_PROPERTY
-                    || class == owl::TRANSITIVE_PROPERTY
-                {
-                    Some(PropertyKind::Object)
-                } else if class == owl::DATATYPE_PROPERTY {
-                    Some(PropertyKind::Datatype)
-                } else if class == owl::ANNOTATION_PROPERTY {
-                    Some(PropertyKind::Annotation)
-                } else if class == rdf::PROPERTY || class == owl::FUNCTIONAL_PROPERTY {
-                    Some(PropertyKind::Plain)
-                } else {
-                    None
-                };
-                if let Some(kind) = kind {
-                    let entry = declared.entry(subject.clone()).or_insert(kind);
+                if let Some(kind) = property_kind(class) {
+                    let entry = axioms.declared.entry(subject.clone()).or_insert(kind);
                     *entry = (*entry).min(kind);
                     if class == owl::SYMMETRIC_PROPERTY {
-                        symmetric.insert(subject.clone());
+                        axioms.symmetric.insert(subject.clone());
                     }
                 } else if class == owl::CLASS || class == rdfs::CLASS {
-                    ontology.classes.insert(subject.clone());
+                    self.classes.insert(subject.clone());
                 } else if class == rdfs::DATATYPE {
-                    ontology.datatypes.insert(subject.clone());
+                    self.datatypes.insert(subject.clone());
                 }
-            } else if p == rdfs::SUB_CLASS_OF {
-                for sup in lists.named(&quad.object) {
-                    ontology.supers.entry(subject.clone()).or_default().push(sup);
+            }
+            object if p == rdfs::SUB_CLASS_OF => {
+                for sup in lists.named(object) {
+                    self.supers.entry(subject.clone()).or_default().push(sup);
                 }
-            } else if p == owl::EQUIVALENT_CLASS {
-                for other in lists.named(&quad.object) {
-                    ontology
-                        .supers
+            }
+            object if p == owl::EQUIVALENT_CLASS => {
+                for other in lists.named(object) {
+                    self.supers
                         .entry(subject.clone())
                         .or_default()
                         .push(other.clone());
-                    ontology.supers.entry(other).or_default().push(subject.clone());
-                }
-            } else if p == rdfs::DOMAIN {
-                domains.push((subject.clone(), lists.named(&quad.object)));
-            } else if p == rdfs::RANGE {
-                ranges.push((subject.clone(), lists.named(&quad.object)));
-            } else if p == owl::INVERSE_OF {
-                if let Term::NamedNode(other) = &quad.object {
-                    inverses.push((subject.clone(), other.clone()));
-                }
-            } else if p == rdfs::LABEL {
-                if let Term::Literal(label) = &quad.object {
-                    let english = label.language().is_none_or(|l| l.starts_with("en"));
-                    if english || !ontology.labels.contains_key(subject) {
-                        ontology.labels.insert(subject.clone(), label.value().to_owned());
-                    }
+                    self.supers.entry(other).or_default().push(subject.clone());
                 }
             }
+            object if p == rdfs::DOMAIN => {
+                axioms.domains.push((subject.clone(), lists.named(object)));
+            }
+            object if p == rdfs::RANGE => {
+                axioms.ranges.push((subject.clone(), lists.named(object)));
+            }
+            Term::NamedNode(other) if p == owl::INVERSE_OF => {
+                axioms.inverses.push((subject.clone(), other.clone()));
+            }
+            Term::Literal(label) if p == rdfs::LABEL => {
+                let english = label.language().is_none_or(|l| l.starts_with("en"));
+                if english || !self.labels.contains_key(subject) {
+                    self.labels
+                        .insert(subject.clone(), label.value().to_owned());
+                }
+            }
+            _ => {}
         }
-        for builtin in [owl::SAME_AS] {
-            declared
-                .entry(builtin.into_owned())
-                .or_insert(PropertyKind::Object);
-        }
-        for (iri, kind) in declared {
-            ontology.properties.insert(
+    }
+
+    /// Turns the collected axioms into [`Property`] descriptions.
+    fn assemble(&mut self, mut axioms: Axioms) {
+        axioms
+            .declared
+            .entry(owl::SAME_AS.into_owned())
+            .or_insert(PropertyKind::Object);
+        for (iri, kind) in axioms.declared {
+            let symmetric = axioms.symmetric.contains(&iri);
+            self.properties.insert(
                 iri.clone(),
                 Property {
                     iri,
@@ -192,23 +192,22 @@ impl Ontology {
                     class_ranges: Vec::new(),
                     datatype_ranges: Vec::new(),
                     inverse: None,
-                    symmetric: false,
+                    symmetric,
                 },
             );
         }
-        for (iri, any_of) in domains {
-            if let Some(property) = ontology.properties.get_mut(&iri) {
-                if !any_of.is_empty() {
-                    property.domains.push(any_of);
-                }
+        for (iri, any_of) in axioms.domains {
+            if let Some(property) = self.properties.get_mut(&iri)
+                && !any_of.is_empty()
+            {
+                property.domains.push(any_of);
             }
         }
-        for (iri, any_of) in ranges {
-            let datatype = any_of.iter().all(|t| ontology.is_datatype(t.as_ref()));
-            if let Some(property) = ontology.properties.get_mut(&iri) {
-                if any_of.is_empty() {
-                    continue;
-                }
+        for (iri, any_of) in axioms.ranges {
+            let datatype = any_of.iter().all(|t| self.is_datatype(t.as_ref()));
+            if let Some(property) = self.properties.get_mut(&iri)
+                && !any_of.is_empty()
+            {
                 if datatype {
                     property.datatype_ranges.push(any_of);
                 } else {
@@ -216,26 +215,21 @@ impl Ontology {
                 }
             }
         }
-        for (a, b) in inverses {
-            if let Some(property) = ontology.properties.get_mut(&a) {
+        for (a, b) in axioms.inverses {
+            if let Some(property) = self.properties.get_mut(&a) {
                 property.inverse = Some(b.clone());
             }
-            if let Some(property) = ontology.properties.get_mut(&b) {
+            if let Some(property) = self.properties.get_mut(&b) {
                 property.inverse.get_or_insert(a);
             }
         }
-        for iri in symmetric {
-            if let Some(property) = ontology.properties.get_mut(&iri) {
-                property.symmetric = true;
-            }
-        }
-        ontology
     }
 
     /// Whether `iri` names a datatype: XSD's, `rdf:langString`, `rdfs:Literal`, or one declared
     /// `rdfs:Datatype`.
     pub fn is_datatype(&self, iri: NamedNodeRef<'_>) -> bool {
-        iri.as_str().starts_with(xsd::STRING.as_str().trim_end_matches("string"))
+        iri.as_str()
+            .starts_with(xsd::STRING.as_str().trim_end_matches("string"))
             || iri == rdf::LANG_STRING
             || iri == rdfs::LITERAL
             || iri.as_str() == "http://www.w3.org/1999/02/22-rdf-syntax-ns#PlainLiteral"
@@ -416,6 +410,34 @@ fn is_pn_local(local: &str) -> bool {
         && local
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+}
+
+/// Axioms gathered in one pass over the quads, assembled once all are known.
+#[derive(Default)]
+struct Axioms {
+    declared: BTreeMap<NamedNode, PropertyKind>,
+    domains: Vec<(NamedNode, AnyOf)>,
+    ranges: Vec<(NamedNode, AnyOf)>,
+    inverses: Vec<(NamedNode, NamedNode)>,
+    symmetric: HashSet<NamedNode>,
+}
+
+/// The kind of property a `rdf:type` declares, if it declares one.
+fn property_kind(class: NamedNodeRef<'_>) -> Option<PropertyKind> {
+    if class == owl::OBJECT_PROPERTY
+        || class == owl::SYMMETRIC_PROPERTY
+        || class == owl::TRANSITIVE_PROPERTY
+    {
+        Some(PropertyKind::Object)
+    } else if class == owl::DATATYPE_PROPERTY {
+        Some(PropertyKind::Datatype)
+    } else if class == owl::ANNOTATION_PROPERTY {
+        Some(PropertyKind::Annotation)
+    } else if class == rdf::PROPERTY || class == owl::FUNCTIONAL_PROPERTY {
+        Some(PropertyKind::Plain)
+    } else {
+        None
+    }
 }
 
 /// Named members of `owl:unionOf` lists (or the node itself when it is named).

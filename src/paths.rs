@@ -56,8 +56,9 @@ impl Default for PathQuery {
 
 impl PathQuery {
     fn allows(&self, projection: &Projection, edge: u32) -> bool {
-        let predicate = projection.edge(edge).predicate;
-        !self.exclude.contains(&predicate) && self.via.as_ref().is_none_or(|v| v.contains(&predicate))
+        let predicate = projection.edge(edge).predicate();
+        !self.exclude.contains(&predicate)
+            && self.via.as_ref().is_none_or(|v| v.contains(&predicate))
     }
 
     fn max_hops(&self) -> usize {
@@ -329,7 +330,8 @@ fn distances(
 /// the paths written.
 pub fn all_shortest_paths(projection: &Projection, from: u32, to: u32, query: &PathQuery) -> Paths {
     let mut budget = Budget::new(query.budget);
-    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget) else {
+    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget)
+    else {
         return Paths {
             truncated: (budget.left == 0).then_some(Truncation::Budget),
             paths: Vec::new(),
@@ -364,7 +366,9 @@ pub fn all_shortest_paths(projection: &Projection, from: u32, to: u32, query: &P
             .filter(|s| query.allows(projection, s.edge))
             .filter(|s| {
                 from_start.get(&s.node) == Some(&(steps.len() + 1))
-                    && to_end.get(&s.node).is_some_and(|d| steps.len() + 1 + d == length)
+                    && to_end
+                        .get(&s.node)
+                        .is_some_and(|d| steps.len() + 1 + d == length)
             })
             .collect();
         // Reverse so that the stack pops them in edge order: deterministic output.
@@ -397,7 +401,8 @@ pub fn k_shortest_paths(
 ) -> Paths {
     let k = k.clamp(1, query.max_paths());
     let mut budget = Budget::new(query.budget);
-    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget) else {
+    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget)
+    else {
         return Paths {
             truncated: (budget.left == 0).then_some(Truncation::Budget),
             paths: Vec::new(),
@@ -427,7 +432,8 @@ pub fn k_shortest_paths(
             bans.nodes.extend(nodes[..spur_index].iter().copied());
             let mut spur_query = query.clone();
             spur_query.max_hops = query.max_hops().saturating_sub(spur_index);
-            let Some(spur) = bidirectional(projection, spur_node, to, &spur_query, &bans, &mut budget)
+            let Some(spur) =
+                bidirectional(projection, spur_node, to, &spur_query, &bans, &mut budget)
             else {
                 if budget.left == 0 {
                     truncated = Some(Truncation::Budget);
@@ -460,7 +466,12 @@ pub fn k_shortest_paths(
 fn sort_paths(_projection: &Projection, paths: &mut [Path]) {
     paths.sort_by(|a, b| {
         a.len().cmp(&b.len()).then_with(|| {
-            let key = |p: &Path| p.steps.iter().map(|s| (s.edge, s.forward)).collect::<Vec<_>>();
+            let key = |p: &Path| {
+                p.steps
+                    .iter()
+                    .map(|s| (s.edge, s.forward))
+                    .collect::<Vec<_>>()
+            };
             key(a).cmp(&key(b))
         })
     });

@@ -283,15 +283,16 @@ fn write(
     }
 }
 
-/// A term as people read it: prefixed names for IRIs, plain values for strings and numbers,
-/// `"value"@lang` for tagged strings, `value^^type` for other datatypes.
+/// A term as people read it: prefixed names for IRIs, plain values for strings (tagged or not)
+/// and numbers, `value^^type` for other datatypes.
 pub fn short(term: &Term, prefixes: &BTreeMap<String, String>) -> String {
     match term {
         Term::NamedNode(iri) => compact_iri(iri.as_str(), prefixes),
         Term::BlankNode(node) => node.to_string(),
         Term::Literal(literal) => {
-            if let Some(language) = literal.language() {
-                format!("{}@{language}", literal.value())
+            if literal.language().is_some() {
+                // Tables are for reading: the language tag stays in CSV, JSON and XML.
+                literal.value().to_owned()
             } else {
                 let datatype = literal.datatype().as_str();
                 let plain = [
@@ -336,10 +337,19 @@ pub fn write_table(
     header: &[String],
     rows: &[Vec<Option<String>>],
 ) -> std::io::Result<()> {
-    let clean = |cell: &str| -> String { cell.escape_debug().to_string().replace("\\\"", "\"").replace("\\'", "'") };
+    let clean = |cell: &str| -> String {
+        cell.escape_debug()
+            .to_string()
+            .replace("\\\"", "\"")
+            .replace("\\'", "'")
+    };
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| row.iter().map(|c| c.as_deref().map_or(String::new(), clean)).collect())
+        .map(|row| {
+            row.iter()
+                .map(|c| c.as_deref().map_or(String::new(), clean))
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
@@ -366,5 +376,10 @@ pub fn write_table(
     for row in &cells {
         line(out, row)?;
     }
-    writeln!(out, "({} row{})", rows.len(), if rows.len() == 1 { "" } else { "s" })
+    writeln!(
+        out,
+        "({} row{})",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
 }

@@ -1,7 +1,7 @@
-//! Who matters in the story: degree, PageRank and betweenness centrality on the projection.
+//! Who matters in the story: degree, `PageRank` and betweenness centrality on the projection.
 //!
 //! - **Degree** counts facts an entity takes part in (in, out, total).
-//! - **PageRank** follows facts from subject to object (damping 0.85, power iteration until the
+//! - **`PageRank`** follows facts from subject to object (damping 0.85, power iteration until the
 //!   ranks move less than 1e-12 in total, at most 200 rounds; ranks of entities without outgoing
 //!   facts are spread evenly). O(E) per round.
 //! - **Betweenness** (Brandes' algorithm) treats the graph as undirected and simple — two entities
@@ -27,7 +27,7 @@ pub struct Scores {
     pub out_degree: usize,
     /// Facts with the entity as object.
     pub in_degree: usize,
-    /// PageRank (all ranks sum to 1).
+    /// `PageRank` (all ranks sum to 1).
     pub pagerank: f64,
     /// Normalised betweenness centrality.
     pub betweenness: f64,
@@ -49,20 +49,21 @@ pub struct Ranking {
     pub exact_betweenness: bool,
 }
 
-/// Computes degree, PageRank and betweenness for every node.
+/// Computes degree, `PageRank` and betweenness for every node.
 pub fn rank(projection: &Projection) -> Ranking {
     let n = projection.node_count();
     let mut out_degree = vec![0; n];
     let mut in_degree = vec![0; n];
-    for edge in &projection.edges {
-        out_degree[edge.source as usize] += 1;
-        in_degree[edge.target as usize] += 1;
+    for edge in projection.edges() {
+        out_degree[edge.source() as usize] += 1;
+        in_degree[edge.target() as usize] += 1;
     }
     let pagerank = pagerank(projection, 0.85);
     let (betweenness, exact_betweenness) = betweenness(projection);
     let scores = (0..n)
-        .map(|i| Scores {
-            node: i as u32,
+        .zip(0_u32..)
+        .map(|(i, node)| Scores {
+            node,
             out_degree: out_degree[i],
             in_degree: in_degree[i],
             pagerank: pagerank[i],
@@ -75,7 +76,7 @@ pub fn rank(projection: &Projection) -> Ranking {
     }
 }
 
-/// PageRank by power iteration over the facts (parallel facts count once each).
+/// `PageRank` by power iteration over the facts (parallel facts count once each).
 pub fn pagerank(projection: &Projection, damping: f64) -> Vec<f64> {
     let n = projection.node_count();
     if n == 0 {
@@ -83,8 +84,8 @@ pub fn pagerank(projection: &Projection, damping: f64) -> Vec<f64> {
     }
     let size = n as f64;
     let mut out_degree = vec![0_u32; n];
-    for edge in &projection.edges {
-        out_degree[edge.source as usize] += 1;
+    for edge in projection.edges() {
+        out_degree[edge.source() as usize] += 1;
     }
     let mut ranks = vec![1.0 / size; n];
     let mut next = vec![0.0; n];
@@ -94,10 +95,10 @@ pub fn pagerank(projection: &Projection, damping: f64) -> Vec<f64> {
             .map(|i| ranks[i])
             .sum();
         let base = (1.0 - damping) / size + damping * dangling / size;
-        next.iter_mut().for_each(|r| *r = base);
-        for edge in &projection.edges {
-            let source = edge.source as usize;
-            next[edge.target as usize] += damping * ranks[source] / f64::from(out_degree[source]);
+        next.fill(base);
+        for edge in projection.edges() {
+            let source = edge.source() as usize;
+            next[edge.target() as usize] += damping * ranks[source] / f64::from(out_degree[source]);
         }
         let change: f64 = ranks.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
         std::mem::swap(&mut ranks, &mut next);
@@ -112,10 +113,10 @@ pub fn pagerank(projection: &Projection, damping: f64) -> Vec<f64> {
 pub fn betweenness(projection: &Projection) -> (Vec<f64>, bool) {
     let n = projection.node_count();
     let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for edge in &projection.edges {
-        if edge.source != edge.target {
-            neighbours[edge.source as usize].push(edge.target);
-            neighbours[edge.target as usize].push(edge.source);
+    for edge in projection.edges() {
+        if edge.source() != edge.target() {
+            neighbours[edge.source() as usize].push(edge.target());
+            neighbours[edge.target() as usize].push(edge.source());
         }
     }
     for list in &mut neighbours {
@@ -187,11 +188,11 @@ pub fn betweenness(projection: &Projection) -> (Vec<f64>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{Edge, Node, Projection, Term};
+    use crate::graph::{EdgeData, NodeData, Projection, ProjectionData};
 
     fn graph(n: u32, edges: &[(u32, u32)]) -> Projection {
         let nodes = (0..n)
-            .map(|i| Node {
+            .map(|i| NodeData {
                 iri: format!("urn:n{i}"),
                 id: format!("n{i}"),
                 label: format!("n{i}"),
@@ -200,18 +201,21 @@ mod tests {
             .collect();
         let edges = edges
             .iter()
-            .map(|&(source, target)| Edge {
+            .map(|&(source, target)| EdgeData {
                 source,
                 target,
                 predicate: 0,
                 evidence: vec![],
             })
             .collect();
-        let p = Term {
-            iri: "urn:p".into(),
-            label: "p".into(),
-        };
-        Projection::new(nodes, edges, vec![], vec![p], vec![])
+        ProjectionData {
+            nodes,
+            edges,
+            predicates: vec![("urn:p".into(), "p".into())],
+            ..ProjectionData::default()
+        }
+        .assemble()
+        .unwrap()
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The answers of `kg path`, `kg neighbors` and `kg rank` as data: the JSON shapes documented in
 //! the README (stable: tests deserialise them), and their text and DOT renderings.
 
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -12,18 +13,18 @@ use crate::rank::Ranking;
 
 /// A node as answers show it.
 fn node(projection: &Projection, node: u32) -> Labelled {
-    let node = &projection.nodes[node as usize];
+    let node = projection.node(node);
     Labelled {
-        iri: node.iri.clone(),
-        label: node.label.clone(),
+        iri: node.iri().to_owned(),
+        label: node.label().to_owned(),
     }
 }
 
 fn predicate(projection: &Projection, edge: u32) -> Labelled {
-    let term = &projection.predicates[projection.edge(edge).predicate as usize];
+    let term = projection.predicate(projection.edge(edge).predicate());
     Labelled {
-        iri: term.iri.clone(),
-        label: term.label.clone(),
+        iri: term.iri.to_owned(),
+        label: term.label.to_owned(),
     }
 }
 
@@ -81,7 +82,7 @@ fn hop(projection: &Projection, from: u32, step: Step) -> Hop {
         predicate: predicate(projection, step.edge),
         to: node(projection, step.node),
         direction: if step.forward { "forward" } else { "backward" },
-        evidence: projection.edge(step.edge).evidence.clone(),
+        evidence: projection.edge(step.edge).evidence().collect(),
     }
 }
 
@@ -143,7 +144,13 @@ impl PathsAnswer {
                 .unwrap_or_default()
         )?;
         for (i, path) in self.paths.iter().enumerate() {
-            writeln!(out, "\n{}. {} hop{}", i + 1, path.length, if path.length == 1 { "" } else { "s" })?;
+            writeln!(
+                out,
+                "\n{}. {} hop{}",
+                i + 1,
+                path.length,
+                if path.length == 1 { "" } else { "s" }
+            )?;
             for hop in &path.hops {
                 let arrow = if hop.direction == "forward" {
                     format!("—{}→", hop.predicate.label)
@@ -188,13 +195,13 @@ pub fn evidence_text(evidence: &[Evidence]) -> String {
         .map(|e| {
             let mut text = e.document.clone();
             if let Some(sentence) = e.sentence {
-                text.push_str(&format!(" #{sentence}"));
+                let _ = write!(text, " #{sentence}");
             }
             if let Some(date) = &e.date {
-                text.push_str(&format!(" ({date})"));
+                let _ = write!(text, " ({date})");
             }
             if let Some(words) = &e.text {
-                text.push_str(&format!(": “{words}”"));
+                let _ = write!(text, ": “{words}”");
             }
             text
         })
@@ -271,10 +278,10 @@ impl NeighbourhoodAnswer {
                 .map(|&e| {
                     let edge = projection.edge(e);
                     NeighbourEdge {
-                        from: node(projection, edge.source),
+                        from: node(projection, edge.source()),
                         predicate: predicate(projection, e),
-                        to: node(projection, edge.target),
-                        evidence: edge.evidence.clone(),
+                        to: node(projection, edge.target()),
+                        evidence: edge.evidence().collect(),
                     }
                 })
                 .collect(),
@@ -302,7 +309,11 @@ impl NeighbourhoodAnswer {
         for node in &self.nodes {
             if node.distance != distance {
                 distance = node.distance;
-                writeln!(out, "\n{distance} hop{}:", if distance == 1 { "" } else { "s" })?;
+                writeln!(
+                    out,
+                    "\n{distance} hop{}:",
+                    if distance == 1 { "" } else { "s" }
+                )?;
             }
             writeln!(out, "  {}", node.label)?;
         }
@@ -330,7 +341,12 @@ impl NeighbourhoodAnswer {
             .iter()
             .map(|e| (e.from.clone(), e.predicate.label.clone(), e.to.clone()))
             .collect();
-        write_dot(out, "neighbourhood", std::slice::from_ref(&self.centre), &edges)
+        write_dot(
+            out,
+            "neighbourhood",
+            std::slice::from_ref(&self.centre),
+            &edges,
+        )
     }
 }
 
@@ -343,18 +359,31 @@ fn write_dot(
 ) -> io::Result<()> {
     writeln!(out, "digraph {name} {{")?;
     writeln!(out, "  rankdir=LR;")?;
-    writeln!(out, "  node [shape=box, style=rounded, fontname=\"Helvetica\"];")?;
+    writeln!(
+        out,
+        "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"
+    )?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
     let mut seen = std::collections::BTreeSet::new();
     for node in highlighted {
         if seen.insert(node.iri.clone()) {
-            writeln!(out, "  {} [label={}, penwidth=2];", dot_id(&node.iri), dot_id(&node.label))?;
+            writeln!(
+                out,
+                "  {} [label={}, penwidth=2];",
+                dot_id(&node.iri),
+                dot_id(&node.label)
+            )?;
         }
     }
     for (from, _, to) in edges {
         for node in [from, to] {
             if seen.insert(node.iri.clone()) {
-                writeln!(out, "  {} [label={}];", dot_id(&node.iri), dot_id(&node.label))?;
+                writeln!(
+                    out,
+                    "  {} [label={}];",
+                    dot_id(&node.iri),
+                    dot_id(&node.label)
+                )?;
             }
         }
     }
@@ -404,7 +433,7 @@ pub struct RankEntry {
     pub in_degree: usize,
     /// Facts with it as subject.
     pub out_degree: usize,
-    /// PageRank.
+    /// `PageRank`.
     pub pagerank: f64,
     /// Normalised betweenness.
     pub betweenness: f64,
@@ -426,7 +455,7 @@ pub struct RankAnswer {
 pub enum RankBy {
     /// Degree.
     Degree,
-    /// PageRank.
+    /// `PageRank`.
     Pagerank,
     /// Betweenness.
     Betweenness,
@@ -442,9 +471,12 @@ impl RankAnswer {
             RankBy::Betweenness => s.betweenness,
         };
         scores.sort_by(|a, b| {
-            key(b)
-                .total_cmp(&key(a))
-                .then_with(|| projection.nodes[a.node as usize].label.cmp(&projection.nodes[b.node as usize].label))
+            key(b).total_cmp(&key(a)).then_with(|| {
+                projection
+                    .node(a.node)
+                    .label()
+                    .cmp(projection.node(b.node).label())
+            })
         });
         Self {
             by: match by {
@@ -494,7 +526,10 @@ impl RankAnswer {
             .collect();
         crate::query::write_table(out, &header, &rows)?;
         if !self.exact_betweenness {
-            writeln!(out, "betweenness estimated from a sample of sources (large graph)")?;
+            writeln!(
+                out,
+                "betweenness estimated from a sample of sources (large graph)"
+            )?;
         }
         Ok(())
     }

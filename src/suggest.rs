@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_first() {
-        let names = [("Vladimir_Putin", "Vladimir_Putin"), ("Marco_Rubio", "Marco_Rubio")];
+        let names = [
+            ("Vladimir_Putin", "Vladimir_Putin"),
+            ("Marco_Rubio", "Marco_Rubio"),
+        ];
         assert_eq!(closest("Vladimr_Putin", names, 3), ["Vladimir_Putin"]);
         assert!(closest("zzzz", names, 3).is_empty());
     }

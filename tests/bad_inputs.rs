@@ -22,14 +22,25 @@ fn every_bad_input_case() {
         .map(|e| e.expect("entry").path())
         .collect();
     names.sort();
-    assert!(names.len() >= 20, "expected the bad-input cases, found {}", names.len());
+    assert!(
+        names.len() >= 20,
+        "expected the bad-input cases, found {}",
+        names.len()
+    );
     let mut failures = Vec::new();
     for case in names {
         if let Err(message) = run_case(&case) {
-            failures.push(format!("{}: {message}", case.file_name().unwrap().to_string_lossy()));
+            failures.push(format!(
+                "{}: {message}",
+                case.file_name().unwrap().to_string_lossy()
+            ));
         }
     }
-    assert!(failures.is_empty(), "failing cases:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failing cases:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn run_case(case: &std::path::Path) -> Result<(), String> {
@@ -58,10 +69,15 @@ fn run_case(case: &std::path::Path) -> Result<(), String> {
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let output = build_fixture(fixture.path(), &store, &args).get_output().clone();
+    let output = build_fixture(fixture.path(), &store, &args)
+        .get_output()
+        .clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     if output.status.code() != Some(exit) {
-        return Err(format!("exit {:?}, wanted {exit}; stderr:\n{stderr}", output.status.code()));
+        return Err(format!(
+            "exit {:?}, wanted {exit}; stderr:\n{stderr}",
+            output.status.code()
+        ));
     }
     for text in &wanted {
         if !stderr.lines().any(|l| l.contains(text.as_str())) {

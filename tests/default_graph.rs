@@ -36,7 +36,11 @@ fn competency_questions_have_the_expected_answers() {
         .filter(|p| p.extension().is_some_and(|e| e == "rq"))
         .collect();
     queries.sort();
-    assert!(queries.len() >= 9, "only {} competency queries", queries.len());
+    assert!(
+        queries.len() >= 9,
+        "only {} competency queries",
+        queries.len()
+    );
     let mut failures = Vec::new();
     for query in &queries {
         let expected = std::fs::read_to_string(query.with_extension("csv"))
@@ -78,10 +82,19 @@ fn every_fact_row_has_a_document_and_a_sentence() {
             }
         }
     }
-    assert!(tables.len() >= 5, "the default data has {} tables", tables.len());
+    assert!(
+        tables.len() >= 5,
+        "the default data has {} tables",
+        tables.len()
+    );
     for table in tables {
         let mut reader = csv::Reader::from_path(&table).unwrap();
-        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
         let at = |name: &str| header.iter().position(|h| h == name);
         for (i, record) in reader.records().enumerate() {
             let record = record.unwrap();
@@ -90,21 +103,28 @@ fn every_fact_row_has_a_document_and_a_sentence() {
                 continue;
             }
             checked += 1;
-            let source = at("source").map(|i| record[i].trim().to_owned()).unwrap_or_default();
-            let sentences = at("sentences").map(|i| record[i].trim().to_owned()).unwrap_or_default();
+            let source = at("source")
+                .map(|i| record[i].trim().to_owned())
+                .unwrap_or_default();
+            let sentences = at("sentences")
+                .map(|i| record[i].trim().to_owned())
+                .unwrap_or_default();
             if source.is_empty() || sentences.is_empty() {
                 missing.push(format!("{}:{}", table.display(), i + 2));
             }
         }
     }
     assert!(checked > 100, "only {checked} fact rows");
-    assert!(missing.is_empty(), "rows without source or sentences: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rows without source or sentences: {missing:?}"
+    );
 }
 
 /// The same check in the store: every triple about an entity has a statement with evidence.
 #[test]
 fn every_stored_fact_has_evidence() {
-    let query = r#"
+    let query = r##"
         SELECT ?s ?p ?o WHERE {
           ?s ?p ?o .
           FILTER(STRSTARTS(STR(?s), "https://kg.example/peace-talks/id/"))
@@ -115,7 +135,7 @@ fn every_stored_fact_has_evidence() {
             ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:source ?d ; kg:evidence ?e .
             ?e kg:inDocument ?d ; kg:sentenceNumber ?n .
           }
-        }"#;
+        }"##;
     let output = kg()
         .args(["query", "--format", "csv", "--store"])
         .arg(default_store())
@@ -152,7 +172,10 @@ fn dump(store: &std::path::Path) -> Vec<String> {
 fn building_twice_gives_identical_contents() {
     let dir = tempfile::tempdir().unwrap();
     let other = dir.path().join("again");
-    kg().args(["build", "--quiet", "--store"]).arg(&other).assert().success();
+    kg().args(["build", "--quiet", "--store"])
+        .arg(&other)
+        .assert()
+        .success();
     let (first, second) = (dump(default_store()), dump(&other));
     assert!(first.len() > 1000, "only {} triples", first.len());
     assert!(first == second, "two builds of the default graph differ");
@@ -164,8 +187,7 @@ fn building_twice_gives_identical_contents() {
 #[test]
 fn the_article_matches_its_description() {
     let sources = std::env::var_os("KG_SOURCES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/sources"));
+        .map_or_else(|| root().join("../shared/sources"), PathBuf::from);
     let article = sources.join("peace-talks-article.txt");
     if !article.exists() {
         eprintln!(
@@ -186,7 +208,7 @@ fn the_article_matches_its_description() {
     let output = kg()
         .args(["query", "--format", "csv", "--store"])
         .arg(&store)
-        .arg(r#"SELECT ?n ?text WHERE { ?s kg:sentenceNumber ?n ; kg:text ?text ; kg:inDocument ptr:peace-talks-article } ORDER BY ?n"#)
+        .arg("SELECT ?n ?text WHERE { ?s kg:sentenceNumber ?n ; kg:text ?text ; kg:inDocument ptr:peace-talks-article } ORDER BY ?n")
         .output()
         .unwrap();
     let (_, rows) = csv_rows(&String::from_utf8_lossy(&output.stdout));

@@ -74,10 +74,24 @@ struct PathsJson {
     paths: Vec<PathJson>,
 }
 
-fn json<T: serde::de::DeserializeOwned>(args: &[&str], store: &std::path::Path) -> (Option<i32>, Option<T>, String) {
-    let output = kg().args(args).arg("--format").arg("json").arg("--store").arg(store).output().unwrap();
+fn json<T: serde::de::DeserializeOwned>(
+    args: &[&str],
+    store: &std::path::Path,
+) -> (Option<i32>, Option<T>, String) {
+    let output = kg()
+        .args(args)
+        .arg("--format")
+        .arg("json")
+        .arg("--store")
+        .arg(store)
+        .output()
+        .unwrap();
     let value = serde_json::from_slice(&output.stdout).ok();
-    (output.status.code(), value, String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        output.status.code(),
+        value,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -98,29 +112,63 @@ fn lookup_card_has_types_relations_and_evidence() {
     assert_eq!(code, Some(0), "{stderr}");
     let card = card.unwrap();
     assert!(!card.entity.types.is_empty());
-    assert!(card.entity.types.iter().all(|t| !t.label.is_empty() && t.iri.starts_with("http")));
+    assert!(
+        card.entity
+            .types
+            .iter()
+            .all(|t| !t.label.is_empty() && t.iri.starts_with("http"))
+    );
     assert!(!card.relations.is_empty());
     for relation in &card.relations {
         assert!(relation.direction == "in" || relation.direction == "out");
-        assert!(!relation.predicate.label.contains("://"), "{:?}", relation.predicate);
-        assert!(!relation.evidence.is_empty(), "{relation:?} has no evidence");
-        assert!(relation.evidence.iter().all(|e| !e.document.is_empty() && e.sentence.is_some()));
+        assert!(
+            !relation.predicate.label.contains("://"),
+            "{:?}",
+            relation.predicate
+        );
+        assert!(
+            !relation.evidence.is_empty(),
+            "{relation:?} has no evidence"
+        );
+        assert!(
+            relation
+                .evidence
+                .iter()
+                .all(|e| !e.document.is_empty() && e.sentence.is_some())
+        );
         assert!(!relation.node.iri.is_empty());
     }
     for attribute in &card.attributes {
-        assert!(!attribute.value.is_empty() && attribute.datatype.starts_with("http"), "{:?}", attribute.predicate);
+        assert!(
+            !attribute.value.is_empty() && attribute.datatype.starts_with("http"),
+            "{:?}",
+            attribute.predicate
+        );
     }
     // Filters.
     let (_, only_in, _) = json::<Card>(&["lookup", "Putin", "--direction", "in"], default_store());
-    assert!(only_in.unwrap().relations.iter().all(|r| r.direction == "in"));
+    assert!(
+        only_in
+            .unwrap()
+            .relations
+            .iter()
+            .all(|r| r.direction == "in")
+    );
 }
 
 #[test]
 fn lookup_suggests_close_names_and_lists_ambiguous_ones() {
-    let output = kg().args(["lookup", "Putn", "--store"]).arg(default_store()).output().unwrap();
+    let output = kg()
+        .args(["lookup", "Putn", "--store"])
+        .arg(default_store())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("did you mean") && stderr.contains("Vladimir Putin"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean") && stderr.contains("Vladimir Putin"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -134,7 +182,11 @@ fn path_kushner_trump_is_the_family_tie() {
     let path = &answer.paths[0];
     assert_eq!(path.length, 1);
     let hop = &path.hops[0];
-    assert!(hop.predicate.label.contains("in-law"), "{:?}", hop.predicate);
+    assert!(
+        hop.predicate.label.contains("in-law"),
+        "{:?}",
+        hop.predicate
+    );
     assert!(!hop.evidence.is_empty());
     assert!(hop.direction == "forward" || hop.direction == "backward");
 }
@@ -175,28 +227,64 @@ fn no_path_within_the_hops_exits_1() {
 
 #[test]
 fn dot_output_is_a_digraph() {
-    for args in [&["path", "Kushner", "Yermak"][..], &["neighbors", "Putin", "--hops", "2"][..]] {
-        let output = kg().args(args).args(["--format", "dot", "--store"]).arg(default_store()).output().unwrap();
+    for args in [
+        &["path", "Kushner", "Yermak"][..],
+        &["neighbors", "Putin", "--hops", "2"][..],
+    ] {
+        let output = kg()
+            .args(args)
+            .args(["--format", "dot", "--store"])
+            .arg(default_store())
+            .output()
+            .unwrap();
         assert!(output.status.success());
         let text = String::from_utf8(output.stdout).unwrap();
-        assert!(text.starts_with("digraph ") && text.trim_end().ends_with('}'), "{text}");
+        assert!(
+            text.starts_with("digraph ") && text.trim_end().ends_with('}'),
+            "{text}"
+        );
     }
 }
 
 #[test]
 fn neighbors_and_rank_answer() {
-    let output = kg().args(["neighbors", "Witkoff", "--hops", "1", "--format", "json", "--store"]).arg(default_store()).output().unwrap();
+    let output = kg()
+        .args([
+            "neighbors",
+            "Witkoff",
+            "--hops",
+            "1",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(default_store())
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(value["nodes"].as_array().unwrap().len() > 2);
-    assert!(value["nodes"].as_array().unwrap().iter().all(|n| n["distance"].as_u64().unwrap() <= 1));
+    assert!(
+        value["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["distance"].as_u64().unwrap() <= 1)
+    );
 
-    let output = kg().args(["rank", "--top", "5", "--format", "json", "--store"]).arg(default_store()).output().unwrap();
+    let output = kg()
+        .args(["rank", "--top", "5", "--format", "json", "--store"])
+        .arg(default_store())
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let entities = value["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 5);
-    let scores: Vec<f64> = entities.iter().map(|e| e["betweenness"].as_f64().unwrap()).collect();
+    let scores: Vec<f64> = entities
+        .iter()
+        .map(|e| e["betweenness"].as_f64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
 }
 

@@ -12,8 +12,7 @@ use common::{default_store, kg, root};
 /// The Python with the peers installed: `KG_PYTHON`, else the project's `.venv`.
 fn python_with(module: &str) -> Option<PathBuf> {
     let python = std::env::var_os("KG_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join(".venv/bin/python"));
+        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
     let works = Command::new(&python)
         .args(["-c", &format!("import {module}")])
         .output()
@@ -85,9 +84,17 @@ fn rdflib_parses_a_dump_of_the_store() {
             .success();
         files.push((rdflib_format, path));
     }
-    let lines = std::fs::read_to_string(&files[0].1).unwrap().lines().count() as u64;
+    let lines = std::fs::read_to_string(&files[0].1)
+        .unwrap()
+        .lines()
+        .count() as u64;
     let counts = rdflib_counts(&python, &files);
     for (_, path) in &files {
-        assert_eq!(counts[path.display().to_string()].as_u64(), Some(lines), "{}", path.display());
+        assert_eq!(
+            counts[path.display().to_string()].as_u64(),
+            Some(lines),
+            "{}",
+            path.display()
+        );
     }
 }

@@ -25,14 +25,19 @@ fn a_locked_store_is_refused_and_left_intact() {
         .open(store.join("build.lock"))
         .unwrap();
     lock.lock().unwrap();
-    let output = build_fixture(fixture.path(), &store, &[]).get_output().clone();
+    let output = build_fixture(fixture.path(), &store, &[])
+        .get_output()
+        .clone();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("is locked by another kg build"), "{stderr}");
     lock.unlock().unwrap();
 
     assert_eq!(current(&store), before);
-    assert!(ask(&store, &format!("{MINI_PREFIXES}ASK {{ mini:alice ex:worksFor mini:acme }}")));
+    assert!(ask(
+        &store,
+        &format!("{MINI_PREFIXES}ASK {{ mini:alice ex:worksFor mini:acme }}")
+    ));
     build_fixture(fixture.path(), &store, &[]).success();
 }
 
@@ -76,7 +81,10 @@ fn a_killed_build_leaves_the_previous_graph_and_is_cleaned_up() {
             .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
             .filter(|e| e.file_name().to_string_lossy() != before.trim())
             .collect();
-        if generations.iter().any(|g| g.path().join("oxigraph").exists()) {
+        if generations
+            .iter()
+            .any(|g| g.path().join("oxigraph").exists())
+        {
             break true;
         }
         if child.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(300) {
@@ -86,12 +94,25 @@ fn a_killed_build_leaves_the_previous_graph_and_is_cleaned_up() {
     };
     child.kill().unwrap();
     let status = child.wait().unwrap();
-    assert!(writing, "the build ended before it started writing ({status})");
+    assert!(
+        writing,
+        "the build ended before it started writing ({status})"
+    );
     assert!(!status.success(), "the build finished before it was killed");
 
-    assert_eq!(current(&store), before, "a killed build must not switch the graph");
-    assert!(ask(&store, &format!("{MINI_PREFIXES}ASK {{ mini:alice ex:worksFor mini:acme }}")));
-    assert!(!ask(&store, &format!("{MINI_PREFIXES}ASK {{ mini:p1 ?p ?o }}")));
+    assert_eq!(
+        current(&store),
+        before,
+        "a killed build must not switch the graph"
+    );
+    assert!(ask(
+        &store,
+        &format!("{MINI_PREFIXES}ASK {{ mini:alice ex:worksFor mini:acme }}")
+    ));
+    assert!(!ask(
+        &store,
+        &format!("{MINI_PREFIXES}ASK {{ mini:p1 ?p ?o }}")
+    ));
 
     // The next build succeeds and removes the half-written generation.
     build_fixture(fixture.path(), &store, &[]).success();
@@ -101,7 +122,9 @@ fn a_killed_build_leaves_the_previous_graph_and_is_cleaned_up() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("gen-"))
         .count();
     assert!(generations <= 2, "{generations} generations left");
-    let output = kg().args(["query", "--format", "csv", "--store"]).arg(&store)
+    let output = kg()
+        .args(["query", "--format", "csv", "--store"])
+        .arg(&store)
         .arg("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         .output()
         .unwrap();

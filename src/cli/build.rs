@@ -33,7 +33,8 @@ pub struct BuildArgs {
     #[arg(long, value_name = "PATH", value_hint = ValueHint::AnyPath)]
     sources: Vec<PathBuf>,
 
-    /// Base IRI of entities [default: the void:uriSpace of the inputs, else https://kg.example/id/]
+    /// Base IRI of entities [default: the void:uriSpace of the inputs, else
+    /// https://kg.example/id/]
     #[arg(long, value_name = "IRI")]
     base: Option<String>,
 
@@ -120,7 +121,9 @@ fn run_build(
     quiet: bool,
 ) -> anyhow::Result<BuildReport> {
     let spinner = Spinner::new(quiet);
-    let result = build(inputs, store, &BuildOptions { strict }, &|p| spinner.update(p));
+    let result = build(inputs, store, &BuildOptions { strict }, &|p| {
+        spinner.update(p);
+    });
     spinner.finish();
     match result {
         Ok(report) => {
@@ -135,7 +138,10 @@ fn run_build(
         }) => {
             print_diagnostics(&diagnostics);
             let kept = if store.is_built() {
-                format!("; the previous graph in {} is unchanged", store.root().display())
+                format!(
+                    "; the previous graph in {} is unchanged",
+                    store.root().display()
+                )
             } else {
                 String::new()
             };

@@ -8,8 +8,8 @@ use anyhow::Context as _;
 use kg::graph::{Projection, file as projection_file};
 use kg::lookup::{Resolution, resolve};
 use kg::query::compact_iri;
-use kg::suggest::{closest, fold};
 use kg::store::{Generation, Meta};
+use kg::suggest::{closest, fold};
 
 use super::StoreArgs;
 
@@ -25,13 +25,16 @@ pub fn open(store: &StoreArgs) -> anyhow::Result<(Generation, Meta, Projection)>
 /// command then exits 1). Ambiguous: an error listing the candidates (exit 2).
 pub fn entity(projection: &Projection, name: &str) -> anyhow::Result<Option<u32>> {
     let describe = |node: u32| {
-        let node = &projection.nodes[node as usize];
-        format!("{} ({})", node.label, node.id)
+        let node = projection.node(node);
+        format!("{} ({})", node.label(), node.id())
     };
     match resolve(projection, name) {
         Resolution::One(node) => Ok(Some(node)),
         Resolution::Ambiguous(nodes) => {
-            let list: Vec<String> = nodes.iter().map(|&n| format!("  {}", describe(n))).collect();
+            let list: Vec<String> = nodes
+                .iter()
+                .map(|&n| format!("  {}", describe(n)))
+                .collect();
             anyhow::bail!(
                 "{name:?} is ambiguous; it may be:\n{}\n(give the id or a fuller name)",
                 list.join("\n")
@@ -63,25 +66,18 @@ pub fn predicates(
 ) -> anyhow::Result<HashSet<u32>> {
     let wanted = fold(name);
     let iri = name.trim_start_matches('<').trim_end_matches('>');
-    let matches: HashSet<u32> = projection
-        .predicates
-        .iter()
-        .enumerate()
+    let matches: HashSet<u32> = (0_u32..)
+        .zip(projection.predicates())
         .filter(|(_, term)| {
             term.iri == iri
-                || compact_iri(&term.iri, prefixes) == name
-                || fold(kg::ontology::local_name(&term.iri)) == wanted
-                || fold(&term.label) == wanted
+                || compact_iri(term.iri, prefixes) == name
+                || fold(kg::ontology::local_name(term.iri)) == wanted
+                || fold(term.label) == wanted
         })
-        .map(|(i, _)| i as u32)
+        .map(|(i, _)| i)
         .collect();
     if matches.is_empty() {
-        let names: Vec<(String, String)> = projection
-            .predicates
-            .iter()
-            .map(|t| (t.label.clone(), t.label.clone()))
-            .collect();
-        let suggestions = closest(name, names.iter().map(|(k, d)| (k.as_str(), d.as_str())), 3);
+        let suggestions = closest(name, projection.predicates().map(|t| (t.label, t.label)), 3);
         let hint = if suggestions.is_empty() {
             String::new()
         } else {

@@ -55,7 +55,7 @@ pub fn run(args: &LookupArgs) -> anyhow::Result<Found> {
     let mut relations = Vec::new();
     for name in &args.relation {
         for p in graph::predicates(&projection, &meta.prefixes, name)? {
-            relations.push(NamedNode::new(&projection.predicates[p as usize].iri)?);
+            relations.push(NamedNode::new(projection.predicate(p).iri)?);
         }
     }
     let filter = CardFilter {
@@ -65,9 +65,9 @@ pub fn run(args: &LookupArgs) -> anyhow::Result<Found> {
             DirectionArg::Out => Direction::Out,
         }),
     };
-    let entity = &projection.nodes[node as usize];
+    let entity = projection.node(node);
     let store = generation.open_store()?;
-    let card = card(&store, &NamedNode::new(&entity.iri)?, &entity.id, &filter)?;
+    let card = card(&store, &NamedNode::new(entity.iri())?, entity.id(), &filter)?;
     let mut out = output(None)?;
     match args.format {
         CardFormat::Json => {
@@ -107,7 +107,11 @@ fn write_card(out: &mut dyn Write, card: &EntityCard) -> std::io::Result<()> {
         }
     }
     for (direction, title) in [(Direction::Out, "relations"), (Direction::In, "incoming")] {
-        let relations: Vec<_> = card.relations.iter().filter(|r| r.direction == direction).collect();
+        let relations: Vec<_> = card
+            .relations
+            .iter()
+            .filter(|r| r.direction == direction)
+            .collect();
         if relations.is_empty() {
             continue;
         }

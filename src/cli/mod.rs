@@ -1,7 +1,13 @@
 //! Subcommands, one file each (as xsv's `src/cmd/`), and what they share: the store flag, output
 //! files and formats, progress on stderr.
 
+// Doc comments here are the help text people read: plain words, not Markdown code spans.
+#![allow(clippy::doc_markdown)]
+
 mod build;
+mod docs;
+mod export;
+mod generate;
 mod graph;
 mod lookup;
 mod neighbors;
@@ -21,7 +27,13 @@ use kg::store::{Generation, Meta, StoreDir};
 ///
 /// With no data given, kg uses its embedded default: the late-2025 US–Russia–Ukraine peace talks.
 #[derive(Debug, Parser)]
-#[command(name = "kg", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "kg",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -35,6 +47,10 @@ enum Command {
     Path(path::PathArgs),
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
+    Export(export::ExportArgs),
+    Generate(generate::GenerateArgs),
+    Completions(docs::CompletionsArgs),
+    Man(docs::ManArgs),
 }
 
 /// The store every command reads or writes.
@@ -50,7 +66,11 @@ const DEFAULT_STORE: &str = "kg-store";
 
 impl StoreArgs {
     fn dir(&self) -> StoreDir {
-        StoreDir::new(self.store.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_STORE)))
+        StoreDir::new(
+            self.store
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE)),
+        )
     }
 
     /// The current generation. When no graph was built in the default folder yet, the embedded
@@ -91,6 +111,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Path(args) => path::run(&args),
         Command::Neighbors(args) => neighbors::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }
 

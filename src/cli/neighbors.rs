@@ -45,7 +45,11 @@ pub struct NeighborsArgs {
 
 pub fn run(args: &NeighborsArgs) -> anyhow::Result<Found> {
     if args.hops > limits::MAX_HOPS {
-        anyhow::bail!("--hops {}: at most {} hops are searched", args.hops, limits::MAX_HOPS);
+        anyhow::bail!(
+            "--hops {}: at most {} hops are searched",
+            args.hops,
+            limits::MAX_HOPS
+        );
     }
     if args.max_nodes == 0 {
         anyhow::bail!("--max-nodes 0: allow at least the centre");
@@ -54,7 +58,13 @@ pub fn run(args: &NeighborsArgs) -> anyhow::Result<Found> {
     let Some(centre) = graph::entity(&projection, &args.name)? else {
         return Ok(Found::Nothing);
     };
-    let query = query(&projection, &meta.prefixes, &args.via, &args.exclude, args.directed)?;
+    let query = query(
+        &projection,
+        &meta.prefixes,
+        &args.via,
+        &args.exclude,
+        args.directed,
+    )?;
     let found = neighbourhood(&projection, centre, args.hops, args.max_nodes, &query);
     let answer = NeighbourhoodAnswer::new(&projection, args.hops, &found);
     let mut out = output(None)?;

@@ -90,17 +90,27 @@ pub fn query(
         query.via = Some(allowed);
     }
     for name in exclude {
-        query.exclude.extend(graph::predicates(projection, prefixes, name)?);
+        query
+            .exclude
+            .extend(graph::predicates(projection, prefixes, name)?);
     }
     Ok(query)
 }
 
 pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
     if args.max_hops > limits::MAX_HOPS {
-        anyhow::bail!("--max-hops {}: at most {} hops are searched", args.max_hops, limits::MAX_HOPS);
+        anyhow::bail!(
+            "--max-hops {}: at most {} hops are searched",
+            args.max_hops,
+            limits::MAX_HOPS
+        );
     }
     if args.max_paths == 0 || args.max_paths > limits::MAX_PATHS {
-        anyhow::bail!("--max-paths {}: give 1 to {}", args.max_paths, limits::MAX_PATHS);
+        anyhow::bail!(
+            "--max-paths {}: give 1 to {}",
+            args.max_paths,
+            limits::MAX_PATHS
+        );
     }
     let (_, meta, projection) = graph::open(&args.store)?;
     let (Some(from), Some(to)) = (
@@ -109,7 +119,13 @@ pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
     ) else {
         return Ok(Found::Nothing);
     };
-    let mut query = query(&projection, &meta.prefixes, &args.via, &args.exclude, args.directed)?;
+    let mut query = query(
+        &projection,
+        &meta.prefixes,
+        &args.via,
+        &args.exclude,
+        args.directed,
+    )?;
     query.max_hops = args.max_hops;
     query.max_paths = args.max_paths;
     let found = match args.k {

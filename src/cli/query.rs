@@ -112,7 +112,14 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<Found> {
         Ok(outcome) => outcome,
         // CONSTRUCT to CSV: fall back to Turtle when the format was only a default.
         Err(query::QueryError::Format { .. }) if args.format.is_none() && args.output.is_none() => {
-            query::run(&store, &text, &meta.prefixes, timeout, ResultFormat::Turtle, &mut out)?
+            query::run(
+                &store,
+                &text,
+                &meta.prefixes,
+                timeout,
+                ResultFormat::Turtle,
+                &mut out,
+            )?
         }
         Err(e) => return Err(e.into()),
     };

@@ -56,8 +56,10 @@ const SHOWN: usize = 200;
 pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut stderr = io::stderr().lock();
     for severity in [Severity::Error, Severity::Warning] {
-        let matching: Vec<&Diagnostic> =
-            diagnostics.iter().filter(|d| d.severity == severity).collect();
+        let matching: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .collect();
         for diagnostic in matching.iter().take(SHOWN) {
             let _ = writeln!(stderr, "{diagnostic}");
         }
@@ -66,7 +68,11 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
                 stderr,
                 "… and {} more {}",
                 matching.len() - SHOWN,
-                if severity == Severity::Error { "errors" } else { "warnings" }
+                if severity == Severity::Error {
+                    "errors"
+                } else {
+                    "warnings"
+                }
             );
         }
     }

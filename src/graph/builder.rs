@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use oxigraph::model::{NamedNode, Term as RdfTerm};
 
-use super::{Edge, Evidence, Name, NameKind, Node, Projection, Term};
+use super::file::{EdgeData, NodeData, ProjectionData, ProjectionFileError};
+use super::{Evidence, NameKind, Projection};
 use crate::ingest::{EmittedFact, EntityIndex};
 use crate::ontology::{Ontology, local_name};
 use crate::suggest::fold;
@@ -14,58 +15,53 @@ use crate::vocab::{kg, rdf, rdfs, skos};
 pub struct ProjectionBuilder<'a> {
     ontology: &'a Ontology,
     entities: &'a EntityIndex,
+    data: ProjectionData,
     node_of: HashMap<NamedNode, u32>,
-    nodes: Vec<Node>,
     /// Whether a node's label came from an English (or untagged) `rdfs:label`.
     english_label: Vec<bool>,
-    edges: Vec<Edge>,
-    edge_of: HashMap<(u32, u32, u32), u32>,
-    classes: Vec<Term>,
     class_of: HashMap<NamedNode, u32>,
-    predicates: Vec<Term>,
     predicate_of: HashMap<NamedNode, u32>,
-    names: Vec<Name>,
 }
 
 impl<'a> ProjectionBuilder<'a> {
     /// Starts with one node per entity (documents excluded: they are evidence, not actors),
     /// in IRI order so that two builds number nodes alike.
-    pub fn new(ontology: &'a Ontology, entities: &'a EntityIndex) -> Self {
+    ///
+    /// # Errors
+    /// [`ProjectionFileError::TooLarge`] beyond 2³² entities.
+    pub fn new(
+        ontology: &'a Ontology,
+        entities: &'a EntityIndex,
+    ) -> Result<Self, ProjectionFileError> {
         let mut iris: Vec<&NamedNode> = entities
             .iter()
             .filter(|e| !e.types.iter().any(|t| t.as_ref() == kg::DOCUMENT))
             .map(|e| &e.iri)
             .collect();
         iris.sort();
+        u32::try_from(iris.len())
+            .map_err(|_| ProjectionFileError::TooLarge("more than 2^32 entities"))?;
         let mut builder = Self {
             ontology,
             entities,
+            data: ProjectionData::default(),
             node_of: HashMap::with_capacity(iris.len()),
-            nodes: Vec::with_capacity(iris.len()),
             english_label: Vec::with_capacity(iris.len()),
-            edges: Vec::new(),
-            edge_of: HashMap::new(),
-            classes: Vec::new(),
             class_of: HashMap::new(),
-            predicates: Vec::new(),
             predicate_of: HashMap::new(),
-            names: Vec::new(),
         };
-        for iri in iris {
-            let id = entities.id_of(iri).unwrap_or_else(|| iri.as_str().to_owned());
-            let index = builder.nodes.len() as u32;
-            builder.names.push(Name {
-                folded: fold(&id),
-                node: index,
-                kind: NameKind::Id,
-            });
+        for (index, iri) in (0_u32..).zip(iris) {
+            let id = entities
+                .id_of(iri)
+                .unwrap_or_else(|| iri.as_str().to_owned());
+            builder.data.names.push((fold(&id), index, NameKind::Id));
             let types = entities
                 .types_of(iri)
                 .unwrap_or_default()
                 .iter()
                 .map(|class| builder.class(class))
                 .collect();
-            builder.nodes.push(Node {
+            builder.data.nodes.push(NodeData {
                 iri: iri.as_str().to_owned(),
                 label: id.clone(),
                 id,
@@ -74,25 +70,23 @@ impl<'a> ProjectionBuilder<'a> {
             builder.english_label.push(false);
             builder.node_of.insert(iri.clone(), index);
         }
-        builder
+        Ok(builder)
     }
 
-    fn term(&self, iri: &NamedNode) -> Term {
-        Term {
-            iri: iri.as_str().to_owned(),
-            label: self
-                .ontology
-                .label(iri.as_ref())
-                .map_or_else(|| local_name(iri.as_str()).to_owned(), str::to_owned),
-        }
+    fn term(&self, iri: &NamedNode) -> (String, String) {
+        let label = self
+            .ontology
+            .label(iri.as_ref())
+            .map_or_else(|| local_name(iri.as_str()).to_owned(), str::to_owned);
+        (iri.as_str().to_owned(), label)
     }
 
     fn class(&mut self, iri: &NamedNode) -> u32 {
         if let Some(&index) = self.class_of.get(iri) {
             return index;
         }
-        let index = self.classes.len() as u32;
-        self.classes.push(self.term(iri));
+        let index = u32::try_from(self.data.classes.len()).unwrap_or(u32::MAX);
+        self.data.classes.push(self.term(iri));
         self.class_of.insert(iri.clone(), index);
         index
     }
@@ -101,14 +95,14 @@ impl<'a> ProjectionBuilder<'a> {
         if let Some(&index) = self.predicate_of.get(iri) {
             return index;
         }
-        let index = self.predicates.len() as u32;
-        self.predicates.push(self.term(iri));
+        let index = u32::try_from(self.data.predicates.len()).unwrap_or(u32::MAX);
+        self.data.predicates.push(self.term(iri));
         self.predicate_of.insert(iri.clone(), index);
         index
     }
 
     /// Takes in one emitted fact: labels and aliases name nodes, facts between two entities
-    /// become edges (the same fact from several rows is one edge with all the evidence).
+    /// become edges (the same fact from several rows becomes one edge with all the evidence).
     pub fn add(&mut self, emitted: EmittedFact<'_>) {
         let fact = emitted.fact;
         let Some(&subject) = self.node_of.get(&fact.subject) else {
@@ -118,87 +112,82 @@ impl<'a> ProjectionBuilder<'a> {
         match &fact.object {
             RdfTerm::Literal(literal) if predicate == rdfs::LABEL => {
                 let english = literal.language().is_none_or(|l| l.starts_with("en"));
-                let node = &mut self.nodes[subject as usize];
-                if english && !self.english_label[subject as usize] || node.label == node.id {
-                    node.label = literal.value().to_owned();
-                    self.english_label[subject as usize] = english;
+                let node = &mut self.data.nodes[subject as usize];
+                let seen_english = &mut self.english_label[subject as usize];
+                if english && !*seen_english || node.label == node.id {
+                    literal.value().clone_into(&mut node.label);
+                    *seen_english = english;
                 }
-                self.names.push(Name {
-                    folded: fold(literal.value()),
-                    node: subject,
-                    kind: NameKind::Label,
-                });
+                self.data
+                    .names
+                    .push((fold(literal.value()), subject, NameKind::Label));
             }
             RdfTerm::Literal(literal)
                 if predicate == skos::ALT_LABEL
                     || predicate == skos::PREF_LABEL
                     || predicate == skos::HIDDEN_LABEL =>
             {
-                self.names.push(Name {
-                    folded: fold(literal.value()),
-                    node: subject,
-                    kind: NameKind::Alias,
-                });
+                self.data
+                    .names
+                    .push((fold(literal.value()), subject, NameKind::Alias));
             }
             RdfTerm::NamedNode(object) if predicate != rdf::TYPE => {
                 let Some(&target) = self.node_of.get(object) else {
                     return;
                 };
                 let predicate = self.predicate(&fact.predicate);
-                let key = (subject, target, predicate);
-                let index = *self.edge_of.entry(key).or_insert_with(|| {
-                    self.edges.push(Edge {
-                        source: subject,
-                        target,
-                        predicate,
-                        evidence: Vec::new(),
-                    });
-                    self.edges.len() as u32 - 1
+                let evidence = self.evidence(emitted);
+                self.data.edges.push(EdgeData {
+                    source: subject,
+                    target,
+                    predicate,
+                    evidence,
                 });
-                let provenance = emitted.provenance;
-                let Some(document) = &provenance.document else {
-                    return;
-                };
-                let document_id = self
-                    .entities
-                    .id_of(document)
-                    .unwrap_or_else(|| document.as_str().to_owned());
-                let texts = self
-                    .entities
-                    .by_iri(document)
-                    .and_then(|e| e.document.as_ref())
-                    .and_then(|d| d.sentences.as_ref());
-                let date = provenance.date.as_ref().map(|d| d.value().to_owned());
-                let evidence = &mut self.edges[index as usize].evidence;
-                let mut add = |sentence: Option<u64>| {
-                    let item = Evidence {
-                        document: document_id.clone(),
-                        sentence,
-                        date: date.clone(),
-                        text: sentence
-                            .and_then(|n| texts.and_then(|t| t.get(n as usize - 1)))
-                            .cloned(),
-                    };
-                    if !evidence.contains(&item) {
-                        evidence.push(item);
-                    }
-                };
-                if provenance.sentences.is_empty() {
-                    add(None);
-                }
-                for &sentence in &provenance.sentences {
-                    add(Some(sentence));
-                }
             }
             _ => {}
         }
     }
 
-    /// The finished projection.
-    pub fn finish(mut self) -> Projection {
-        for edge in &mut self.edges {
-            edge.evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
+    /// One evidence item per cited sentence (or one without a sentence).
+    fn evidence(&self, emitted: EmittedFact<'_>) -> Vec<Evidence> {
+        let provenance = emitted.provenance;
+        let Some(document) = &provenance.document else {
+            return Vec::new();
+        };
+        let document_id = self
+            .entities
+            .id_of(document)
+            .unwrap_or_else(|| document.as_str().to_owned());
+        let texts = self
+            .entities
+            .by_iri(document)
+            .and_then(|e| e.document.as_ref())
+            .and_then(|d| d.sentences.as_ref());
+        let date = provenance.date.as_ref().map(|d| d.value().to_owned());
+        let item = |sentence: Option<u64>| Evidence {
+            document: document_id.clone(),
+            sentence,
+            date: date.clone(),
+            text: sentence
+                .and_then(|n| texts?.get(usize::try_from(n.checked_sub(1)?).ok()?))
+                .cloned(),
+        };
+        if provenance.sentences.is_empty() {
+            vec![item(None)]
+        } else {
+            provenance
+                .sentences
+                .iter()
+                .map(|&n| item(Some(n)))
+                .collect()
         }
-        Projection::new(self.nodes, self.edges, self.classes, self.predicates, self.names)
+    }
+
+    /// The finished projection.
+    ///
+    /// # Errors
+    /// [`ProjectionFileError::TooLarge`] when the graph exceeds the format's limits.
+    pub fn finish(self) -> Result<Projection, ProjectionFileError> {
+        self.data.assemble()
     }
 }

@@ -1,41 +1,70 @@
 //! The graph projection: entities as nodes, entity-to-entity facts as edges, each edge carrying
 //! its evidence (document, sentence, date). Path, neighbourhood and ranking queries run on it.
 //!
-//! It is built once by `kg build` from the same facts that go into the RDF store, saved beside the
-//! store (`graph.kgp`, see [`file`]) and loaded in one read by later commands; nothing is rebuilt
-//! per query. In memory it is a [`petgraph`] `DiGraph` whose edge weights index the edge table, so
-//! petgraph's algorithms and traversals apply directly.
+//! `kg build` writes it once beside the store (`graph.kgp`, see [`file`]); later commands load it
+//! in one read and use it as it lies in memory: a compact, CSR-like set of arrays (edges sorted by
+//! subject, an index of edges by object, a sorted name index) and one UTF-8 string area. Nothing
+//! is rebuilt per query, and nothing is parsed beyond a validation pass that makes every later
+//! access safe. [`Projection`] implements petgraph's graph traits (`IntoNeighborsDirected`,
+//! `IntoEdges`, `Visitable`, ...), so petgraph's traversals and algorithms run on it directly.
 
 mod builder;
 pub mod file;
+mod petgraph_impl;
 
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef as _;
-use petgraph::Direction;
 use serde::Serialize;
 
 pub use self::builder::ProjectionBuilder;
-
-/// A node: one entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Node {
-    /// The entity's IRI.
-    pub iri: String,
-    /// Its id (the IRI without the base), or the IRI for entities outside the base.
-    pub id: String,
-    /// Its label (`rdfs:label`, English preferred), else its id.
-    pub label: String,
-    /// Its declared classes (indexes into [`Projection::classes`]).
-    pub types: Vec<u32>,
-}
+pub use self::file::{EdgeData, NodeData, ProjectionData, ProjectionFileError};
 
 /// A class or a predicate: IRI and human label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Term {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Term<'a> {
     /// The IRI.
-    pub iri: String,
+    pub iri: &'a str,
     /// `rdfs:label` from the ontology, else the local name.
-    pub label: String,
+    pub label: &'a str,
+}
+
+/// A node: one entity.
+#[derive(Debug, Clone, Copy)]
+pub struct Node<'a> {
+    projection: &'a Projection,
+    index: u32,
+}
+
+impl<'a> Node<'a> {
+    fn word(&self, field: usize) -> u32 {
+        self.projection
+            .word(self.projection.layout.nodes + self.index as usize * NODE_WORDS + field)
+    }
+
+    /// The node's index.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The entity's IRI.
+    pub fn iri(&self) -> &'a str {
+        self.projection.string(self.word(0), self.word(1))
+    }
+
+    /// Its id (the IRI without the base), or the IRI for entities outside the base.
+    pub fn id(&self) -> &'a str {
+        self.projection.string(self.word(2), self.word(3))
+    }
+
+    /// Its label (`rdfs:label`, English preferred), else its id.
+    pub fn label(&self) -> &'a str {
+        self.projection.string(self.word(4), self.word(5))
+    }
+
+    /// Its declared classes (indexes for [`Projection::class`]).
+    pub fn types(&self) -> impl Iterator<Item = u32> + 'a {
+        let projection = self.projection;
+        let start = projection.layout.node_types + self.word(6) as usize;
+        (start..start + self.word(7) as usize).map(move |i| projection.word(i))
+    }
 }
 
 /// Why a fact holds: a document, a sentence of it, a date.
@@ -53,16 +82,44 @@ pub struct Evidence {
 }
 
 /// An edge: one fact between two entities.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edge {
+#[derive(Debug, Clone, Copy)]
+pub struct Edge<'a> {
+    projection: &'a Projection,
+    index: u32,
+}
+
+impl<'a> Edge<'a> {
+    fn word(&self, field: usize) -> u32 {
+        self.projection
+            .word(self.projection.layout.edges + self.index as usize * EDGE_WORDS + field)
+    }
+
+    /// The edge's index.
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
     /// Subject node.
-    pub source: u32,
+    pub fn source(&self) -> u32 {
+        self.word(0)
+    }
+
     /// Object node.
-    pub target: u32,
-    /// Index into [`Projection::predicates`].
-    pub predicate: u32,
-    /// Evidence, possibly from several rows.
-    pub evidence: Vec<Evidence>,
+    pub fn target(&self) -> u32 {
+        self.word(1)
+    }
+
+    /// Index for [`Projection::predicate`].
+    pub fn predicate(&self) -> u32 {
+        self.word(2)
+    }
+
+    /// The evidence of the fact, possibly from several rows, ordered by document and sentence.
+    pub fn evidence(&self) -> impl Iterator<Item = Evidence> + 'a {
+        let projection = self.projection;
+        let start = self.word(3) as usize;
+        (start..start + self.word(4) as usize).map(move |i| projection.evidence(i))
+    }
 }
 
 /// How a name matched an entity, best first.
@@ -77,37 +134,40 @@ pub enum NameKind {
     Alias,
 }
 
+impl NameKind {
+    fn from_word(word: u32) -> Option<Self> {
+        match word {
+            0 => Some(Self::Id),
+            1 => Some(Self::Label),
+            2 => Some(Self::Alias),
+            _ => None,
+        }
+    }
+
+    fn word(self) -> u32 {
+        match self {
+            Self::Id => 0,
+            Self::Label => 1,
+            Self::Alias => 2,
+        }
+    }
+}
+
 /// A name (folded with [`crate::suggest::fold`]) that points to a node.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Name {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Name<'a> {
     /// The folded name.
-    pub folded: String,
+    pub folded: &'a str,
     /// The node.
     pub node: u32,
     /// Label, alias or id.
     pub kind: NameKind,
 }
 
-/// The projection.
-#[derive(Debug, Clone, Default)]
-pub struct Projection {
-    /// Nodes by index.
-    pub nodes: Vec<Node>,
-    /// Edges by index (the petgraph edge weights point here).
-    pub edges: Vec<Edge>,
-    /// Classes, indexed by [`Node::types`].
-    pub classes: Vec<Term>,
-    /// Predicates, indexed by [`Edge::predicate`].
-    pub predicates: Vec<Term>,
-    /// Names for lookups, sorted by folded name.
-    pub names: Vec<Name>,
-    graph: DiGraph<(), u32, u32>,
-}
-
 /// One step along an edge, in the direction it was walked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Step {
-    /// The edge (index into [`Projection::edges`]).
+    /// The edge.
     pub edge: u32,
     /// The node reached.
     pub node: u32,
@@ -115,124 +175,279 @@ pub struct Step {
     pub forward: bool,
 }
 
+// Record sizes, in 32-bit words.
+const TERM_WORDS: usize = 4;
+const DOCUMENT_WORDS: usize = 2;
+const NODE_WORDS: usize = 8;
+const EDGE_WORDS: usize = 5;
+const EVIDENCE_WORDS: usize = 6;
+const NAME_WORDS: usize = 4;
+
+/// Where each array starts, in words.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layout {
+    node_count: usize,
+    edge_count: usize,
+    class_count: usize,
+    predicate_count: usize,
+    document_count: usize,
+    evidence_count: usize,
+    name_count: usize,
+    classes: usize,
+    predicates: usize,
+    documents: usize,
+    nodes: usize,
+    node_types: usize,
+    edges: usize,
+    evidence: usize,
+    out_offsets: usize,
+    in_offsets: usize,
+    in_edges: usize,
+    names: usize,
+    end: usize,
+}
+
+/// The projection: a validated, read-only view of the saved arrays.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    strings: String,
+    words: Vec<u8>,
+    layout: Layout,
+}
+
 impl Projection {
-    /// Assembles a projection and its petgraph view.
-    pub fn new(
-        nodes: Vec<Node>,
-        edges: Vec<Edge>,
-        classes: Vec<Term>,
-        predicates: Vec<Term>,
-        mut names: Vec<Name>,
-    ) -> Self {
-        names.sort_by(|a, b| a.folded.cmp(&b.folded).then(a.kind.cmp(&b.kind)).then(a.node.cmp(&b.node)));
-        names.dedup();
-        let mut graph = DiGraph::with_capacity(nodes.len(), edges.len());
-        for _ in 0..nodes.len() {
-            graph.add_node(());
-        }
-        for (i, edge) in edges.iter().enumerate() {
-            graph.add_edge(
-                NodeIndex::new(edge.source as usize),
-                NodeIndex::new(edge.target as usize),
-                i as u32,
-            );
-        }
-        Self {
-            nodes,
-            edges,
-            classes,
-            predicates,
-            names,
-            graph,
-        }
+    /// The `i`th 32-bit word of the arrays. Indexes come from the validated layout.
+    fn word(&self, i: usize) -> u32 {
+        let b = &self.words[i * 4..i * 4 + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
-    /// The petgraph view: node `i` is `nodes[i]`, an edge's weight is its index in `edges`.
-    pub fn graph(&self) -> &DiGraph<(), u32, u32> {
-        &self.graph
+    fn string(&self, offset: u32, len: u32) -> &str {
+        &self.strings[offset as usize..offset as usize + len as usize]
+    }
+
+    /// A string stored with one more than its length, 0 meaning "none".
+    fn optional_string(&self, offset: u32, len_plus_one: u32) -> Option<&str> {
+        len_plus_one
+            .checked_sub(1)
+            .map(|len| self.string(offset, len))
     }
 
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
-        self.nodes.len()
+        self.layout.node_count
     }
 
     /// Number of edges.
     pub fn edge_count(&self) -> usize {
-        self.edges.len()
+        self.layout.edge_count
+    }
+
+    /// A node.
+    ///
+    /// # Panics
+    /// When `index` is out of range, like slice indexing: indexes come from the projection.
+    pub fn node(&self, index: u32) -> Node<'_> {
+        assert!(
+            (index as usize) < self.layout.node_count,
+            "node {index} out of range"
+        );
+        Node {
+            projection: self,
+            index,
+        }
+    }
+
+    /// All nodes, in index order.
+    pub fn nodes(&self) -> impl Iterator<Item = Node<'_>> {
+        (0_u32..).take(self.node_count()).map(move |index| Node {
+            projection: self,
+            index,
+        })
+    }
+
+    /// An edge.
+    ///
+    /// # Panics
+    /// When `index` is out of range, like slice indexing.
+    pub fn edge(&self, index: u32) -> Edge<'_> {
+        assert!(
+            (index as usize) < self.layout.edge_count,
+            "edge {index} out of range"
+        );
+        Edge {
+            projection: self,
+            index,
+        }
+    }
+
+    /// All edges, in index order (sorted by subject, object, predicate).
+    pub fn edges(&self) -> impl Iterator<Item = Edge<'_>> {
+        (0_u32..).take(self.edge_count()).map(move |index| Edge {
+            projection: self,
+            index,
+        })
+    }
+
+    fn term(&self, start: usize, index: u32) -> Term<'_> {
+        let at = start + index as usize * TERM_WORDS;
+        Term {
+            iri: self.string(self.word(at), self.word(at + 1)),
+            label: self.string(self.word(at + 2), self.word(at + 3)),
+        }
+    }
+
+    /// Number of classes.
+    pub fn class_count(&self) -> usize {
+        self.layout.class_count
+    }
+
+    /// A class.
+    ///
+    /// # Panics
+    /// When `index` is out of range.
+    pub fn class(&self, index: u32) -> Term<'_> {
+        assert!(
+            (index as usize) < self.layout.class_count,
+            "class {index} out of range"
+        );
+        self.term(self.layout.classes, index)
+    }
+
+    /// All classes, by index.
+    pub fn classes(&self) -> impl Iterator<Item = Term<'_>> {
+        (0_u32..)
+            .take(self.class_count())
+            .map(move |i| self.term(self.layout.classes, i))
+    }
+
+    /// Number of predicates.
+    pub fn predicate_count(&self) -> usize {
+        self.layout.predicate_count
+    }
+
+    /// A predicate.
+    ///
+    /// # Panics
+    /// When `index` is out of range.
+    pub fn predicate(&self, index: u32) -> Term<'_> {
+        assert!(
+            (index as usize) < self.layout.predicate_count,
+            "predicate {index} out of range"
+        );
+        self.term(self.layout.predicates, index)
+    }
+
+    /// All predicates, by index.
+    pub fn predicates(&self) -> impl Iterator<Item = Term<'_>> {
+        (0_u32..)
+            .take(self.predicate_count())
+            .map(move |i| self.term(self.layout.predicates, i))
+    }
+
+    fn evidence(&self, index: usize) -> Evidence {
+        let at = self.layout.evidence + index * EVIDENCE_WORDS;
+        let document = self.layout.documents + self.word(at) as usize * DOCUMENT_WORDS;
+        Evidence {
+            document: self
+                .string(self.word(document), self.word(document + 1))
+                .to_owned(),
+            sentence: self.word(at + 1).checked_sub(1).map(u64::from),
+            date: self
+                .optional_string(self.word(at + 2), self.word(at + 3))
+                .map(str::to_owned),
+            text: self
+                .optional_string(self.word(at + 4), self.word(at + 5))
+                .map(str::to_owned),
+        }
+    }
+
+    /// The edges leaving `node` (it is their subject).
+    pub fn out_edges(&self, node: u32) -> std::ops::Range<u32> {
+        let at = self.layout.out_offsets + node as usize;
+        self.word(at)..self.word(at + 1)
+    }
+
+    /// The edges reaching `node` (it is their object).
+    pub fn in_edges(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let at = self.layout.in_offsets + node as usize;
+        let (start, end) = (self.word(at) as usize, self.word(at + 1) as usize);
+        (start..end).map(move |i| self.word(self.layout.in_edges + i))
     }
 
     /// The steps leaving `node`: along outgoing edges forward and, unless `directed`, along
     /// incoming edges backward.
     pub fn steps(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
-        let index = NodeIndex::new(node as usize);
-        let forward = self
-            .graph
-            .edges_directed(index, Direction::Outgoing)
-            .map(|e| Step {
-                edge: *e.weight(),
-                node: e.target().index() as u32,
-                forward: true,
-            });
+        let forward = self.out_edges(node).map(move |edge| Step {
+            edge,
+            node: self.edge(edge).target(),
+            forward: true,
+        });
         let backward = self
-            .graph
-            .edges_directed(index, Direction::Incoming)
+            .in_edges(node)
             .filter(move |_| !directed)
-            .map(|e| Step {
-                edge: *e.weight(),
-                node: e.source().index() as u32,
+            .map(move |edge| Step {
+                edge,
+                node: self.edge(edge).source(),
                 forward: false,
             });
         forward.chain(backward)
     }
 
     /// The steps reaching `node` when walking towards it (for the backward half of a
-    /// bidirectional search): incoming edges forward and, unless `directed`, outgoing ones.
-    /// Each step's `node` is the node the step starts from.
+    /// bidirectional search): incoming edges forward and, unless `directed`, outgoing ones
+    /// backward. Each step's `node` is the node the step starts from.
     pub fn steps_into(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
-        let index = NodeIndex::new(node as usize);
-        let forward = self
-            .graph
-            .edges_directed(index, Direction::Incoming)
-            .map(|e| Step {
-                edge: *e.weight(),
-                node: e.source().index() as u32,
-                forward: true,
-            });
+        let forward = self.in_edges(node).map(move |edge| Step {
+            edge,
+            node: self.edge(edge).source(),
+            forward: true,
+        });
         let backward = self
-            .graph
-            .edges_directed(index, Direction::Outgoing)
+            .out_edges(node)
             .filter(move |_| !directed)
-            .map(|e| Step {
-                edge: *e.weight(),
-                node: e.target().index() as u32,
+            .map(move |edge| Step {
+                edge,
+                node: self.edge(edge).target(),
                 forward: false,
             });
         forward.chain(backward)
     }
 
-    /// The node with this IRI.
+    /// The node with this IRI (a scan: names, not IRIs, are indexed).
     pub fn node_by_iri(&self, iri: &str) -> Option<u32> {
-        self.nodes.iter().position(|n| n.iri == iri).map(|i| i as u32)
+        self.nodes().find(|n| n.iri() == iri).map(|n| n.index)
     }
 
-    /// The nodes a folded name points to, with how they matched.
+    fn name(&self, index: usize) -> Name<'_> {
+        let at = self.layout.names + index * NAME_WORDS;
+        Name {
+            folded: self.string(self.word(at), self.word(at + 1)),
+            node: self.word(at + 2),
+            kind: NameKind::from_word(self.word(at + 3)).unwrap_or(NameKind::Alias),
+        }
+    }
+
+    /// Every name of every node, sorted by folded name.
+    pub fn names(&self) -> impl Iterator<Item = Name<'_>> {
+        (0..self.layout.name_count).map(move |i| self.name(i))
+    }
+
+    /// The nodes a folded name points to, with how they matched (binary search).
     pub fn nodes_named(&self, folded: &str) -> Vec<(u32, NameKind)> {
-        let start = self.names.partition_point(|n| n.folded.as_str() < folded);
-        self.names[start..]
-            .iter()
+        let (mut low, mut high) = (0, self.layout.name_count);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if self.name(middle).folded < folded {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        (low..self.layout.name_count)
+            .map(|i| self.name(i))
             .take_while(|n| n.folded == folded)
             .map(|n| (n.node, n.kind))
             .collect()
-    }
-
-    /// An edge by index.
-    pub fn edge(&self, edge: u32) -> &Edge {
-        &self.edges[edge as usize]
-    }
-
-    /// The edge index of a petgraph edge.
-    pub fn edge_of(&self, index: EdgeIndex<u32>) -> u32 {
-        self.graph[index]
     }
 }

@@ -133,7 +133,9 @@ pub enum Problem {
     UnknownPrefix(String),
     #[error("invalid IRI <{iri}>: {reason}")]
     InvalidIri { iri: String, reason: String },
-    #[error("{subject} is not in the domain of {property}, which needs {expected} (it is {actual})")]
+    #[error(
+        "{subject} is not in the domain of {property}, which needs {expected} (it is {actual})"
+    )]
     Domain {
         subject: String,
         property: String,
@@ -165,7 +167,9 @@ pub enum Problem {
     InvalidLanguageTag { tag: String, reason: String },
     #[error("{0}")]
     Provenance(ProvenanceProblem),
-    #[error("the text does not match the document's kg:sha256 (expected {expected}, the text has {actual})")]
+    #[error(
+        "the text does not match the document's kg:sha256 (expected {expected}, the text has {actual})"
+    )]
     Sha256Mismatch { expected: String, actual: String },
     #[error("the text has {actual} sentences but the document's kg:sentenceCount says {expected}")]
     SentenceCountMismatch { expected: u64, actual: u64 },
@@ -192,7 +196,9 @@ pub enum ProvenanceProblem {
         number: u64,
         count: u64,
     },
-    #[error("{value:?} is not a date kg understands (YYYY, YYYY-MM, YYYY-MM-DD, --MM or an xsd:dateTime)")]
+    #[error(
+        "{value:?} is not a date kg understands (YYYY, YYYY-MM, YYYY-MM-DD, --MM or an xsd:dateTime)"
+    )]
     BadDate { value: String },
 }
 

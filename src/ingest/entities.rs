@@ -2,8 +2,8 @@
 //! for documents what kg knows of their text. Built in a first pass over the entity tables (and
 //! the RDF inputs), it lets the second pass check references and domains in any order.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use oxigraph::model::NamedNode;
 
@@ -223,6 +223,10 @@ impl EntityIndex {
             .keys()
             .filter_map(|iri| iri.as_str().strip_prefix(&self.base).and_then(decode_id))
             .collect();
-        Suggestion(suggest::closest(id, ids.iter().map(|i| (i.as_str(), i.as_str())), 3))
+        Suggestion(suggest::closest(
+            id,
+            ids.iter().map(|i| (i.as_str(), i.as_str())),
+            3,
+        ))
     }
 }

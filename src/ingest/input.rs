@@ -172,7 +172,8 @@ impl Inputs {
     pub fn add_data(&mut self, dir: &Path) -> io::Result<()> {
         for (name, absolute) in walk(dir)? {
             let in_sources = name.parent() == Some(Path::new("sources"));
-            self.data.push(InputFile::new(name, Content::Disk(absolute), in_sources));
+            self.data
+                .push(InputFile::new(name, Content::Disk(absolute), in_sources));
         }
         Ok(())
     }
@@ -200,7 +201,9 @@ impl Inputs {
 fn walk(path: &Path) -> io::Result<Vec<(PathBuf, PathBuf)>> {
     let metadata = std::fs::metadata(path)?;
     if metadata.is_file() {
-        let name = path.file_name().map_or_else(|| path.to_path_buf(), PathBuf::from);
+        let name = path
+            .file_name()
+            .map_or_else(|| path.to_path_buf(), PathBuf::from);
         return Ok(vec![(name, path.to_path_buf())]);
     }
     let mut files = Vec::new();

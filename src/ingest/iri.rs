@@ -87,7 +87,10 @@ mod tests {
     fn encodes_reserved_and_keeps_letters() {
         assert_eq!(encode_id("a b<c>\"d\"").unwrap(), "a%20b%3Cc%3E%22d%22");
         assert_eq!(encode_id("x/y#z?%").unwrap(), "x%2Fy%23z%3F%25");
-        assert_eq!(encode_id("Zelenskyy_Володимир").unwrap(), "Zelenskyy_Володимир");
+        assert_eq!(
+            encode_id("Zelenskyy_Володимир").unwrap(),
+            "Zelenskyy_Володимир"
+        );
         assert_eq!(encode_id("a\u{2028}b").unwrap(), "a%E2%80%A8b");
     }
 

@@ -23,17 +23,17 @@ pub mod text;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::{GraphName, Literal, NamedNode, Quad, NamedOrBlankNode, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use self::diagnostic::{Diagnostic, Diagnostics, Location, Problem, Severity};
+use self::entities::DocumentInfo;
 pub use self::entities::EntityIndex;
 pub use self::input::{FileKind, InputFile, Inputs};
-use self::entities::DocumentInfo;
 use self::table::{Column, Fact, Header, Provenance, Records, RowFacts, RowReader, TableKind};
 use crate::ontology::Ontology;
-use crate::vocab::{self, kg, rdf, rdfs, void};
+use crate::vocab::{self, kg, rdf, rdfs, void, xsd};
 
 /// What a build reports about its inputs.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -75,7 +75,7 @@ pub struct Prepared {
     pub summary: Summary,
     /// Every entity.
     pub entities: EntityIndex,
-    rdf: Vec<(PathBuf, bool, Vec<Quad>)>,
+    rdf: RdfInputs,
     tables: Vec<(InputFile, Header)>,
 }
 
@@ -88,16 +88,125 @@ pub fn prepare(inputs: &Inputs, progress: &dyn Fn(Progress<'_>)) -> Prepared {
     let mut diagnostics = Diagnostics::default();
     let mut summary = Summary::default();
 
-    // RDF: ontology files, then RDF files among the data.
     progress(Progress::Pass("reading the ontology"));
+    let (rdf, prefixes) = read_rdf(inputs, &mut diagnostics, &mut summary, progress);
+    let ontology = Ontology::from_quads(rdf.iter().flat_map(|(_, _, q)| q), prefixes);
+    if diagnostics.has_errors() {
+        // An ontology that does not parse would make every table look wrong: report only it.
+        return Prepared {
+            ontology,
+            diagnostics,
+            summary,
+            entities: EntityIndex::new(vocab::DEFAULT_BASE),
+            rdf,
+            tables: Vec::new(),
+        };
+    }
+
+    let base = inputs
+        .base
+        .clone()
+        .or_else(|| uri_space(rdf.iter().flat_map(|(_, _, q)| q)))
+        .unwrap_or_else(|| vocab::DEFAULT_BASE.to_owned());
+    let mut entities = EntityIndex::new(base);
+    for (_, _, quads) in &rdf {
+        for quad in quads {
+            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
+                (&quad.subject, &quad.object)
+                && quad.predicate.as_ref() == rdf::TYPE
+                && ontology.has_class(class.as_ref())
+            {
+                entities.describe(s.clone(), class.clone());
+            }
+        }
+    }
+
+    // Pass one: headers, ids and classes of every entity table.
+    progress(Progress::Pass("indexing entities"));
+    let mut tables = Vec::new();
+    for file in &inputs.data {
+        match file.kind() {
+            FileKind::Table => {}
+            FileKind::Other => {
+                diagnostics.warning(Location::file(file.name()), Problem::SkippedFile);
+                continue;
+            }
+            FileKind::Rdf(_) | FileKind::SourceText => continue,
+        }
+        summary.files += 1;
+        progress(Progress::File(file.name()));
+        if let Some(header) =
+            index_table(file, &ontology, &mut entities, &mut diagnostics, progress)
+        {
+            tables.push((file.clone(), header));
+        }
+    }
+    summary.entities = entities.iter().filter(|e| e.defined_at.is_some()).count();
+
+    for file in inputs
+        .data
+        .iter()
+        .filter(|f| f.kind() == FileKind::SourceText)
+    {
+        summary.files += 1;
+        read_source_text(file, &mut entities, &mut diagnostics);
+    }
+
+    // Pass two: every row.
+    progress(Progress::Pass("checking facts"));
+    for (file, header) in &tables {
+        progress(Progress::File(file.name()));
+        let mut facts = |row: &RowFacts, _: &Header| {
+            count_row(row, &ontology, &entities, &mut summary);
+        };
+        read_rows(
+            file,
+            header,
+            &ontology,
+            &entities,
+            &mut diagnostics,
+            progress,
+            &mut facts,
+        );
+    }
+    for entity in entities.iter().filter(|e| e.defined_at.is_some()) {
+        for class in &entity.types {
+            *summary
+                .entities_by_class
+                .entry(ontology.compact(class.as_ref()))
+                .or_default() += 1;
+        }
+    }
+
+    Prepared {
+        ontology,
+        diagnostics,
+        summary,
+        entities,
+        rdf,
+        tables,
+    }
+}
+
+/// The RDF inputs: ontology files first, then RDF files among the data, with the prefixes they
+/// declare. Each entry says whether it is an ontology file.
+type RdfInputs = Vec<(PathBuf, bool, Vec<Quad>)>;
+
+/// Parses every RDF input; syntax errors go to `diagnostics`.
+fn read_rdf(
+    inputs: &Inputs,
+    diagnostics: &mut Diagnostics,
+    summary: &mut Summary,
+    progress: &dyn Fn(Progress<'_>),
+) -> (RdfInputs, Vec<(String, String)>) {
     let mut rdf = Vec::new();
     let mut prefixes = Vec::new();
-    let rdf_files = inputs
+    let files = inputs
         .ontology
         .iter()
         .map(|f| (f, true))
         .chain(inputs.data.iter().map(|f| (f, false)));
-    for (file, is_ontology) in rdf_files {
+    for (file, is_ontology) in files {
         let format = match file.kind() {
             FileKind::Rdf(format) => format,
             // `--ontology some.file` with an extension kg does not know: say so.
@@ -118,80 +227,13 @@ pub fn prepare(inputs: &Inputs, progress: &dyn Fn(Progress<'_>)) -> Prepared {
                 prefixes.extend(content.prefixes);
                 rdf.push((file.name().to_path_buf(), is_ontology, content.quads));
             }
-            Err((location, problem)) => diagnostics.error(location, problem),
-        }
-    }
-    let ontology = Ontology::from_quads(rdf.iter().flat_map(|(_, _, q)| q), prefixes);
-
-    let base = inputs
-        .base
-        .clone()
-        .or_else(|| uri_space(rdf.iter().flat_map(|(_, _, q)| q)))
-        .unwrap_or_else(|| vocab::DEFAULT_BASE.to_owned());
-    let mut entities = EntityIndex::new(base);
-    for (_, _, quads) in &rdf {
-        for quad in quads {
-            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) = (&quad.subject, &quad.object)
-            {
-                if quad.predicate.as_ref() == rdf::TYPE && ontology.has_class(class.as_ref()) {
-                    entities.describe(s.clone(), class.clone());
-                }
+            Err(failure) => {
+                let (location, problem) = *failure;
+                diagnostics.error(location, problem);
             }
         }
     }
-
-    // Pass one: headers, ids and classes of every entity table.
-    progress(Progress::Pass("indexing entities"));
-    let mut tables = Vec::new();
-    for file in &inputs.data {
-        match file.kind() {
-            FileKind::Table => {}
-            FileKind::Other => {
-                diagnostics.warning(Location::file(file.name()), Problem::SkippedFile);
-                continue;
-            }
-            FileKind::Rdf(_) | FileKind::SourceText => continue,
-        }
-        summary.files += 1;
-        progress(Progress::File(file.name()));
-        if let Some(header) = index_table(file, &ontology, &mut entities, &mut diagnostics, progress)
-        {
-            tables.push((file.clone(), header));
-        }
-    }
-    summary.entities = entities.iter().filter(|e| e.defined_at.is_some()).count();
-
-    for file in inputs.data.iter().filter(|f| f.kind() == FileKind::SourceText) {
-        summary.files += 1;
-        read_source_text(file, &mut entities, &mut diagnostics);
-    }
-
-    // Pass two: every row.
-    progress(Progress::Pass("checking facts"));
-    for (file, header) in &tables {
-        progress(Progress::File(file.name()));
-        let mut facts = |row: &RowFacts, _: &Header| {
-            count_row(row, &ontology, &entities, &mut summary);
-        };
-        read_rows(file, header, &ontology, &entities, &mut diagnostics, progress, &mut facts);
-    }
-    for entity in entities.iter().filter(|e| e.defined_at.is_some()) {
-        for class in &entity.types {
-            *summary
-                .entities_by_class
-                .entry(ontology.compact(class.as_ref()))
-                .or_default() += 1;
-        }
-    }
-
-    Prepared {
-        ontology,
-        diagnostics,
-        summary,
-        entities,
-        rdf,
-        tables,
-    }
+    (rdf, prefixes)
 }
 
 /// The `void:uriSpace` of a `void:Dataset` in the inputs, if exactly one is given.
@@ -291,18 +333,19 @@ fn index_table(
                 match ontology.resolve(&class, diagnostic::TermKind::Class) {
                     Ok(iri) if !types.contains(&iri) => types.push(iri),
                     Ok(_) => {}
-                    Err(problem) => diagnostics.error(
-                        Location::cell(name, row.line, i, &header.names[i]),
-                        problem,
-                    ),
+                    Err(problem) => diagnostics
+                        .error(Location::cell(name, row.line, i, &header.names[i]), problem),
                 }
             }
         }
-        let document = types.iter().any(|t| t.as_ref() == kg::DOCUMENT).then(|| DocumentInfo {
-            sentence_count: count_at.and_then(|i| row.fields[i].parse().ok()),
-            sha256: sha_at.map(|i| row.fields[i].to_ascii_lowercase()),
-            sentences: None,
-        });
+        let document = types
+            .iter()
+            .any(|t| t.as_ref() == kg::DOCUMENT)
+            .then(|| DocumentInfo {
+                sentence_count: count_at.and_then(|i| row.fields[i].parse().ok()),
+                sha256: sha_at.map(|i| row.fields[i].to_ascii_lowercase()),
+                sentences: None,
+            });
         let defined_at = format!("{}:{}", name.display(), row.line);
         if let Err(problem) = entities.define(&row.fields[id_at], types, defined_at, document) {
             diagnostics.error(
@@ -349,14 +392,14 @@ fn read_source_text(file: &InputFile, entities: &mut EntityIndex, diagnostics: &
     let text = match text::decode_utf8(&bytes) {
         Ok(text) => text,
         Err((line, column, detail)) => {
-            diagnostics.error(Location::at(name, line, column), Problem::InvalidUtf8(detail));
+            diagnostics.error(
+                Location::at(name, line, column),
+                Problem::InvalidUtf8(detail),
+            );
             return;
         }
     };
-    let digest: String = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex(&Sha256::digest(text.as_bytes()));
     let sentences: Vec<String> = sentences::split(text)
         .into_iter()
         .map(|s| text[s.span].to_owned())
@@ -364,17 +407,17 @@ fn read_source_text(file: &InputFile, entities: &mut EntityIndex, diagnostics: &
     let Some(info) = entities.by_iri_mut(&iri).and_then(|e| e.document.as_mut()) else {
         return;
     };
-    if let Some(expected) = &info.sha256 {
-        if *expected != digest {
-            diagnostics.error(
-                Location::file(name),
-                Problem::Sha256Mismatch {
-                    expected: expected.clone(),
-                    actual: digest,
-                },
-            );
-            return;
-        }
+    if let Some(expected) = &info.sha256
+        && *expected != digest
+    {
+        diagnostics.error(
+            Location::file(name),
+            Problem::Sha256Mismatch {
+                expected: expected.clone(),
+                actual: digest,
+            },
+        );
+        return;
     }
     let actual = sentences.len() as u64;
     match info.sentence_count {
@@ -436,7 +479,11 @@ fn read_rows(
         };
         if row.fields.len() != header.names.len() {
             diagnostics.error(
-                Location::at(name, row.line, row.fields.len().min(header.names.len()) as u64 + 1),
+                Location::at(
+                    name,
+                    row.line,
+                    row.fields.len().min(header.names.len()) as u64 + 1,
+                ),
                 Problem::FieldCount {
                     expected: header.names.len(),
                     found: row.fields.len(),
@@ -455,9 +502,13 @@ fn read_rows(
                 }
             }
             if header.kind == TableKind::Entity
-                && !facts.facts.iter().any(|f| f.predicate.as_ref() == rdfs::LABEL)
+                && !facts
+                    .facts
+                    .iter()
+                    .any(|f| f.predicate.as_ref() == rdfs::LABEL)
+                && let Some(first) = facts.facts.first()
             {
-                if let Some(first) = facts.facts.first() {
+                {
                     diagnostics.warning(
                         Location::at(name, row.line, 1),
                         Problem::MissingLabel(entities.display(&first.subject)),
@@ -487,7 +538,11 @@ fn count_row(row: &RowFacts, ontology: &Ontology, entities: &EntityIndex, summar
         if let Some(document) = &row.provenance.document {
             *summary
                 .facts_by_document
-                .entry(entities.id_of(document).unwrap_or_else(|| document.to_string()))
+                .entry(
+                    entities
+                        .id_of(document)
+                        .unwrap_or_else(|| document.to_string()),
+                )
                 .or_default() += 1;
         }
     }
@@ -505,7 +560,8 @@ pub struct EmittedFact<'a> {
 impl Prepared {
     /// Whether the inputs may be written: no errors, and no warnings when `strict`.
     pub fn is_valid(&self, strict: bool) -> bool {
-        !self.diagnostics.has_errors() && !(strict && self.diagnostics.warning_count() > 0)
+        let refused_warnings = strict && self.diagnostics.warning_count() > 0;
+        !(self.diagnostics.has_errors() || refused_warnings)
     }
 
     /// The prefixes worth declaring in queries and exports: the ontology's, plus `kgs:` for
@@ -613,9 +669,15 @@ impl StatementWriter<'_> {
         let reify = provenance.document.is_some()
             || provenance.date.is_some()
             || !row.qualifiers.is_empty();
-        let mut emit = |s: NamedOrBlankNode, p: NamedNode, o: Term| quads(Quad::new(s, p, o, GraphName::DefaultGraph));
+        let mut emit = |s: NamedOrBlankNode, p: NamedNode, o: Term| {
+            quads(Quad::new(s, p, o, GraphName::DefaultGraph))
+        };
         for fact in &row.facts {
-            emit(fact.subject.clone().into(), fact.predicate.clone(), fact.object.clone())?;
+            emit(
+                fact.subject.clone().into(),
+                fact.predicate.clone(),
+                fact.object.clone(),
+            )?;
             if !reify {
                 continue;
             }
@@ -625,7 +687,11 @@ impl StatementWriter<'_> {
             emit(s(), rdf::SUBJECT.into(), fact.subject.clone().into())?;
             emit(s(), rdf::PREDICATE.into(), fact.predicate.clone().into())?;
             emit(s(), rdf::OBJECT.into(), fact.object.clone())?;
-            emit(s(), kg::ROW.into(), Literal::new_simple_literal(&provenance.row).into())?;
+            emit(
+                s(),
+                kg::ROW.into(),
+                Literal::new_simple_literal(&provenance.row).into(),
+            )?;
             if let Some(date) = &provenance.date {
                 emit(s(), kg::DATE.into(), date.clone().into())?;
             }
@@ -643,15 +709,21 @@ impl StatementWriter<'_> {
                     let subject = || NamedOrBlankNode::from(sentence.clone());
                     emit(subject(), rdf::TYPE.into(), kg::SENTENCE.into())?;
                     emit(subject(), kg::IN_DOCUMENT.into(), document.clone().into())?;
-                    emit(subject(), kg::SENTENCE_NUMBER.into(), Literal::from(number as i64).into())?;
+                    let number_literal =
+                        Literal::new_typed_literal(number.to_string(), xsd::INTEGER);
+                    emit(subject(), kg::SENTENCE_NUMBER.into(), number_literal.into())?;
                     let text = self
                         .entities
                         .by_iri(document)
                         .and_then(|e| e.document.as_ref())
                         .and_then(|d| d.sentences.as_ref())
-                        .and_then(|s| s.get(number as usize - 1));
+                        .and_then(|s| s.get(usize::try_from(number - 1).ok()?));
                     if let Some(text) = text {
-                        emit(subject(), kg::TEXT.into(), Literal::new_simple_literal(text).into())?;
+                        emit(
+                            subject(),
+                            kg::TEXT.into(),
+                            Literal::new_simple_literal(text).into(),
+                        )?;
                     }
                 }
             }
@@ -660,12 +732,15 @@ impl StatementWriter<'_> {
     }
 
     fn statement_iri(&self, fact: &Fact) -> NamedNode {
-        let digest = Sha256::digest(format!("{} {} {}", fact.subject, fact.predicate, fact.object));
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let digest = Sha256::digest(format!(
+            "{} {} {}",
+            fact.subject, fact.predicate, fact.object
+        ));
         NamedNode::new_unchecked(format!(
-            "{}{}{hex}",
+            "{}{}{}",
             self.entities.base(),
-            vocab::STATEMENT_PATH
+            vocab::STATEMENT_PATH,
+            hex(&digest[..16])
         ))
     }
 }
@@ -673,4 +748,14 @@ impl StatementWriter<'_> {
 /// The IRI of sentence `number` of a document: the document's IRI with `#s<number>`.
 pub fn sentence_iri(document: &NamedNode, number: u64) -> NamedNode {
     NamedNode::new_unchecked(format!("{}#s{number}", document.as_str()))
+}
+
+/// Lower-case hexadecimal digits of some bytes.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
 }

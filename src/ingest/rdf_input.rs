@@ -18,7 +18,7 @@ use super::text::decode_utf8;
 pub struct RdfContent {
     /// All quads, blank nodes renamed deterministically.
     pub quads: Vec<Quad>,
-    /// `(prefix, namespace)` pairs the file declared (Turtle, TriG).
+    /// `(prefix, namespace)` pairs the file declared (Turtle, `TriG`).
     pub prefixes: Vec<(String, String)>,
 }
 
@@ -26,20 +26,26 @@ pub struct RdfContent {
 ///
 /// # Errors
 /// The first syntax error, with its line and column, or an I/O or UTF-8 problem.
-pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, (Location, Problem)> {
+pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, Box<(Location, Problem)>> {
     let name = file.name();
     let bytes = file
         .bytes()
-        .map_err(|e| (Location::file(name), Problem::Io(e.to_string())))?;
+        .map_err(|e| Box::new((Location::file(name), Problem::Io(e.to_string()))))?;
     // Checked first so that a bad byte gets a precise line and column.
     decode_utf8(&bytes).map_err(|(line, column, detail)| {
-        (Location::at(name, line, column), Problem::InvalidUtf8(detail))
+        Box::new((
+            Location::at(name, line, column),
+            Problem::InvalidUtf8(detail),
+        ))
     })?;
     let mut parser = RdfParser::from_format(format).for_slice(bytes.as_ref());
     let mut content = RdfContent::default();
     let salt = {
         let digest = Sha256::digest(name.to_string_lossy().as_bytes());
-        format!("{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+        format!(
+            "{:02x}{:02x}{:02x}{:02x}",
+            digest[0], digest[1], digest[2], digest[3]
+        )
     };
     let mut renamer = BlankNodeRenamer {
         salt,
@@ -47,16 +53,16 @@ pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, (Locatio
     };
     for quad in parser.by_ref() {
         let quad = quad.map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map_or((None, None), |l| (Some(l.start.line + 1), Some(l.start.column + 1)));
+            let (line, column) = e.location().map_or((None, None), |l| {
+                (Some(l.start.line + 1), Some(l.start.column + 1))
+            });
             let location = Location {
                 file: name.to_path_buf(),
                 line,
                 column,
                 field: None,
             };
-            (location, Problem::RdfSyntax(e.to_string()))
+            Box::new((location, Problem::RdfSyntax(e.to_string())))
         })?;
         content.quads.push(renamer.rename(quad));
     }

@@ -104,14 +104,22 @@ mod tests {
 
     #[test]
     fn splits_on_stops_followed_by_capitals() {
-        assert_eq!(words("One. Two? Three! four."), ["One.", "Two?", "Three! four."]);
+        assert_eq!(
+            words("One. Two? Three! four."),
+            ["One.", "Two?", "Three! four."]
+        );
     }
 
     #[test]
     fn keeps_abbreviations_and_quotes() {
         assert_eq!(
             words("U.S.-Russian talks. “So it goes,” he said. “Yes.”\n\nLast"),
-            ["U.S.-Russian talks.", "“So it goes,” he said.", "“Yes.”", "Last"]
+            [
+                "U.S.-Russian talks.",
+                "“So it goes,” he said.",
+                "“Yes.”",
+                "Last"
+            ]
         );
     }
 

@@ -179,10 +179,14 @@ fn parse_property_header(header: &str, ontology: &Ontology) -> Result<PropertyCo
     } else if let Some(name) = modifier.strip_prefix("^^") {
         datatype = Some(ontology.resolve(name, TermKind::Datatype)?);
     } else if !modifier.is_empty() {
-        return Err(invalid("modifiers are `@lang`, `^^datatype` and a final `[]`"));
+        return Err(invalid(
+            "modifiers are `@lang`, `^^datatype` and a final `[]`",
+        ));
     }
     if value == ValueKind::Entity && (lang.is_some() || datatype.is_some()) {
-        return Err(invalid("an entity-valued property takes no `@lang` or `^^datatype`"));
+        return Err(invalid(
+            "an entity-valued property takes no `@lang` or `^^datatype`",
+        ));
     }
     Ok(PropertyColumn {
         iri,
@@ -257,7 +261,11 @@ impl Records {
     pub fn new(mut input: Box<dyn Read + Send>) -> io::Result<Self> {
         let mut head = Vec::with_capacity(3);
         input.by_ref().take(3).read_to_end(&mut head)?;
-        let head = if head == b"\xEF\xBB\xBF" { Vec::new() } else { head };
+        let head = if head == b"\xEF\xBB\xBF" {
+            Vec::new()
+        } else {
+            head
+        };
         let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(input));
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -466,38 +474,20 @@ impl RowReader<'_> {
                     }
                 }
                 Column::Property(property) => {
-                    let values = if property.multi {
-                        split_multi(cell)
-                    } else {
-                        vec![cell.to_owned()]
-                    };
-                    for value in values {
-                        let object = match property.value {
-                            ValueKind::Entity => self.entity_value(&value, row.line, i, problems),
-                            ValueKind::Literal => self.literal_value(
-                                &value,
-                                property,
-                                None,
-                                None,
-                                (row.line, i),
-                                problems,
-                            ),
-                        };
-                        if let Some(object) = object {
-                            self.check_fact(
-                                &subject,
-                                &entity.types,
-                                &property.iri,
-                                &object,
-                                (row.line, i, i),
-                                problems,
-                            );
-                            out.facts.push(Fact {
-                                subject: subject.clone(),
-                                predicate: property.iri.clone(),
-                                object,
-                            });
-                        }
+                    for object in self.cell_values(property, cell, row.line, i, problems) {
+                        self.check_fact(
+                            &subject,
+                            &entity.types,
+                            &property.iri,
+                            &object,
+                            (row.line, i, i),
+                            problems,
+                        );
+                        out.facts.push(Fact {
+                            subject: subject.clone(),
+                            predicate: property.iri.clone(),
+                            object,
+                        });
                     }
                 }
                 _ => {}
@@ -505,114 +495,49 @@ impl RowReader<'_> {
         }
     }
 
-    fn relation_row(
-        &self,
-        row: &Row,
-        out: &mut RowFacts,
-        problems: &mut Vec<(Location, Problem)>,
-    ) {
-        let cell_of = |wanted: fn(&Column) -> bool| {
+    fn relation_row(&self, row: &Row, out: &mut RowFacts, problems: &mut Vec<(Location, Problem)>) {
+        let cell = |wanted: fn(&Column) -> bool| {
             self.header
                 .position(wanted)
                 .map(|i| (i, row.fields[i].as_str()))
         };
-        fn required<'c>(
-            reader: &RowReader<'_>,
-            line: u64,
-            (i, cell): (usize, &'c str),
-            name: &'static str,
-            problems: &mut Vec<(Location, Problem)>,
-        ) -> Option<(usize, &'c str)> {
-            if cell.is_empty() {
-                problems.push((reader.at(line, i), Problem::EmptyRequired(name)));
-                None
-            } else {
-                Some((i, cell))
-            }
-        }
         let (Some(subject), Some(predicate), Some(object)) = (
-            cell_of(|c| matches!(c, Column::Subject)),
-            cell_of(|c| matches!(c, Column::Predicate)),
-            cell_of(|c| matches!(c, Column::Object)),
+            cell(|c| matches!(c, Column::Subject)),
+            cell(|c| matches!(c, Column::Predicate)),
+            cell(|c| matches!(c, Column::Object)),
         ) else {
             return;
         };
-        let subject = required(self, row.line, subject, "subject", problems);
-        let predicate = required(self, row.line, predicate, "predicate", problems);
-        let object = required(self, row.line, object, "object", problems);
-        let datatype = cell_of(|c| matches!(c, Column::Datatype)).filter(|(_, c)| !c.is_empty());
-        let lang = cell_of(|c| matches!(c, Column::Lang)).filter(|(_, c)| !c.is_empty());
-
+        let subject = self.required(row.line, subject, "subject", problems);
+        let predicate = self.required(row.line, predicate, "predicate", problems);
+        let object = self.required(row.line, object, "object", problems);
         let subject = subject.and_then(|(i, id)| {
-            let entity = self.entities.resolve(id).map_err(|p| problems.push((self.at(row.line, i), p)));
-            entity.ok()
+            self.entities
+                .resolve(id)
+                .map(|resolved| (i, resolved))
+                .map_err(|p| problems.push((self.at(row.line, i), p)))
+                .ok()
         });
-        let predicate = predicate.and_then(|(i, name)| {
-            match self.ontology.resolve(name, TermKind::Property) {
-                Ok(iri) if iri.as_ref() == rdf::TYPE => {
-                    problems.push((
-                        self.at(row.line, i),
-                        Problem::InvalidHeader {
-                            header: name.to_owned(),
-                            reason: "give classes in the `type` column of the entity table".into(),
-                        },
-                    ));
-                    None
-                }
-                Ok(iri) => Some(iri),
-                Err(problem) => {
-                    problems.push((self.at(row.line, i), problem));
-                    None
-                }
-            }
-        });
-        let subject_at = self.header.position(|c| matches!(c, Column::Subject)).unwrap_or(0);
-        let (Some((subject, subject_types)), Some(predicate), Some((object_at, object))) =
-            (subject, predicate, object)
+        let predicate =
+            predicate.and_then(|cell| self.relation_predicate(row.line, cell, problems));
+        let (
+            Some((subject_at, (subject, subject_types))),
+            Some(predicate),
+            Some((object_at, object)),
+        ) = (subject, predicate, object)
         else {
             return;
         };
-        let property = self.ontology.property(predicate.as_ref());
-        let value = property.map_or(ValueKind::Literal, crate::ontology::Property::value_kind);
-        let object = match value {
-            ValueKind::Entity => {
-                if let Some((i, _)) = datatype.or(lang) {
-                    problems.push((
-                        self.at(row.line, i),
-                        Problem::InvalidHeader {
-                            header: self.header.names[i].clone(),
-                            reason: format!(
-                                "{} takes entities, so `datatype` and `lang` must be empty",
-                                self.ontology.compact(predicate.as_ref())
-                            ),
-                        },
-                    ));
-                }
-                self.entity_value(object, row.line, object_at, problems)
-            }
-            ValueKind::Literal => {
-                let column = PropertyColumn {
-                    iri: predicate.clone(),
-                    lang: None,
-                    datatype: None,
-                    multi: false,
-                    value,
-                };
-                let datatype = datatype.and_then(|(i, name)| {
-                    self.ontology
-                        .resolve(name, TermKind::Datatype)
-                        .map_err(|p| problems.push((self.at(row.line, i), p)))
-                        .ok()
-                });
-                let lang = lang.and_then(|(i, tag)| {
-                    check_language(tag)
-                        .map_err(|p| problems.push((self.at(row.line, i), p)))
-                        .ok()
-                });
-                self.literal_value(object, &column, datatype, lang, (row.line, object_at), problems)
-            }
-        };
-        let Some(object) = object else {
+        let datatype = cell(|c| matches!(c, Column::Datatype)).filter(|(_, c)| !c.is_empty());
+        let lang = cell(|c| matches!(c, Column::Lang)).filter(|(_, c)| !c.is_empty());
+        let Some(object) = self.relation_object(
+            row.line,
+            &predicate,
+            (object_at, object),
+            datatype,
+            lang,
+            problems,
+        ) else {
             return;
         };
         self.check_fact(
@@ -623,29 +548,22 @@ impl RowReader<'_> {
             (row.line, subject_at, object_at),
             problems,
         );
+        // A qualifier describes the fact itself: its subject is an rdf:Statement.
+        let statement = [rdf::STATEMENT.into_owned()];
         for (i, column) in self.header.columns.iter().enumerate() {
-            let cell = row.fields[i].as_str();
             let Column::Property(qualifier) = column else {
                 continue;
             };
-            if cell.is_empty() {
-                continue;
-            }
-            let values = if qualifier.multi {
-                split_multi(cell)
-            } else {
-                vec![cell.to_owned()]
-            };
-            for value in values {
-                let term = match qualifier.value {
-                    ValueKind::Entity => self.entity_value(&value, row.line, i, problems),
-                    ValueKind::Literal => {
-                        self.literal_value(&value, qualifier, None, None, (row.line, i), problems)
-                    }
-                };
-                if let Some(term) = term {
-                    out.qualifiers.push((qualifier.iri.clone(), term));
-                }
+            for term in self.cell_values(qualifier, &row.fields[i], row.line, i, problems) {
+                self.check_fact(
+                    &subject,
+                    &statement,
+                    &qualifier.iri,
+                    &term,
+                    (row.line, i, i),
+                    problems,
+                );
+                out.qualifiers.push((qualifier.iri.clone(), term));
             }
         }
         out.facts.push(Fact {
@@ -653,6 +571,126 @@ impl RowReader<'_> {
             predicate,
             object,
         });
+    }
+
+    /// A required cell, or a problem when it is empty.
+    fn required<'c>(
+        &self,
+        line: u64,
+        (i, cell): (usize, &'c str),
+        name: &'static str,
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Option<(usize, &'c str)> {
+        if cell.is_empty() {
+            problems.push((self.at(line, i), Problem::EmptyRequired(name)));
+            None
+        } else {
+            Some((i, cell))
+        }
+    }
+
+    /// The `predicate` cell of a relation row: a declared property other than `rdf:type`.
+    fn relation_predicate(
+        &self,
+        line: u64,
+        (i, name): (usize, &str),
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Option<NamedNode> {
+        match self.ontology.resolve(name, TermKind::Property) {
+            Ok(iri) if iri.as_ref() == rdf::TYPE => {
+                problems.push((
+                    self.at(line, i),
+                    Problem::InvalidHeader {
+                        header: name.to_owned(),
+                        reason: "give classes in the `type` column of the entity table".into(),
+                    },
+                ));
+                None
+            }
+            Ok(iri) => Some(iri),
+            Err(problem) => {
+                problems.push((self.at(line, i), problem));
+                None
+            }
+        }
+    }
+
+    /// The `object` cell of a relation row, read as the predicate wants: an entity, or a literal
+    /// typed by the row's `datatype` or `lang` cells.
+    fn relation_object(
+        &self,
+        line: u64,
+        predicate: &NamedNode,
+        (object_at, object): (usize, &str),
+        datatype: Option<(usize, &str)>,
+        lang: Option<(usize, &str)>,
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Option<Term> {
+        let property = self.ontology.property(predicate.as_ref());
+        let value = property.map_or(ValueKind::Literal, crate::ontology::Property::value_kind);
+        if value == ValueKind::Entity {
+            if let Some((i, _)) = datatype.or(lang) {
+                problems.push((
+                    self.at(line, i),
+                    Problem::InvalidHeader {
+                        header: self.header.names[i].clone(),
+                        reason: format!(
+                            "{} takes entities, so `datatype` and `lang` must be empty",
+                            self.ontology.compact(predicate.as_ref())
+                        ),
+                    },
+                ));
+            }
+            return self.entity_value(object, line, object_at, problems);
+        }
+        let column = PropertyColumn {
+            iri: predicate.clone(),
+            lang: None,
+            datatype: None,
+            multi: false,
+            value,
+        };
+        let datatype = datatype.and_then(|(i, name)| {
+            self.ontology
+                .resolve(name, TermKind::Datatype)
+                .map_err(|p| problems.push((self.at(line, i), p)))
+                .ok()
+        });
+        let lang = lang.and_then(|(i, tag)| {
+            check_language(tag)
+                .map_err(|p| problems.push((self.at(line, i), p)))
+                .ok()
+        });
+        self.literal_value(object, &column, datatype, lang, (line, object_at), problems)
+    }
+
+    /// The terms of a property cell: one value, or several for a `[]` column; empty cells give
+    /// none.
+    fn cell_values(
+        &self,
+        column: &PropertyColumn,
+        cell: &str,
+        line: u64,
+        field: usize,
+        problems: &mut Vec<(Location, Problem)>,
+    ) -> Vec<Term> {
+        if cell.is_empty() {
+            return Vec::new();
+        }
+        let values = if column.multi {
+            split_multi(cell)
+        } else {
+            vec![cell.to_owned()]
+        };
+        values
+            .iter()
+            .filter_map(|value| match column.value {
+                ValueKind::Entity => self.entity_value(value, line, field, problems),
+                ValueKind::Literal => {
+                    self.literal_value(value, column, None, None, (line, field), problems)
+                }
+            })
+            .collect()
     }
 
     /// A cell naming an entity: an id, or `<iri>` for something outside the data.
@@ -707,7 +745,11 @@ impl RowReader<'_> {
         }
         let datatype = row_datatype
             .or_else(|| column.datatype.clone())
-            .or_else(|| property.and_then(|p| p.default_datatype()).map(|d| d.into_owned()))
+            .or_else(|| {
+                property
+                    .and_then(crate::ontology::Property::default_datatype)
+                    .map(oxigraph::model::NamedNodeRef::into_owned)
+            })
             .unwrap_or_else(|| xsd::STRING.into_owned());
         if let Err(reason) = literal::check(cell, datatype.as_ref()) {
             problems.push((

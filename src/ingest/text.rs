@@ -19,7 +19,11 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, (u64, u64, String)> {
         let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
         let column = valid[line_start..].chars().count() as u64 + 1;
         let bad = bytes[e.valid_up_to()];
-        (line, column, format!("byte 0x{bad:02X} at offset {}", e.valid_up_to()))
+        (
+            line,
+            column,
+            format!("byte 0x{bad:02X} at offset {}", e.valid_up_to()),
+        )
     })
 }
 

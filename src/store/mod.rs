@@ -62,7 +62,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("{path} was built by a kg with store format {found}; this kg reads format {FORMAT_VERSION}: run `kg build` again")]
+    #[error(
+        "{path} was built by a kg with store format {found}; this kg reads format {FORMAT_VERSION}: run `kg build` again"
+    )]
     Version { path: PathBuf, found: u32 },
 }
 
@@ -139,7 +141,7 @@ impl Generation {
     /// into a committed generation.
     ///
     /// # Errors
-    /// When RocksDB cannot open it.
+    /// When `RocksDB` cannot open it.
     pub fn open_store(&self) -> Result<Store, StoreError> {
         let path = self.dir.join(OXIGRAPH_DIR);
         Store::open_read_only(&path).map_err(|source| StoreError::Oxigraph { path, source })
@@ -272,7 +274,7 @@ impl Building {
     /// Opens the new generation's oxigraph store for writing.
     ///
     /// # Errors
-    /// When RocksDB cannot create it.
+    /// When `RocksDB` cannot create it.
     pub fn create_store(&self) -> Result<Store, StoreError> {
         let path = self.dir.join(OXIGRAPH_DIR);
         Store::open(&path).map_err(|source| StoreError::Oxigraph { path, source })

@@ -55,7 +55,8 @@ pub fn build_fixture(fixture: &Path, store: &Path, extra: &[&str]) -> assert_cmd
 }
 
 /// Prefixes of the mini fixture, for ASK queries in tests.
-pub const MINI_PREFIXES: &str = "PREFIX ex: <https://example.org/mini#> PREFIX mini: <https://example.org/mini/id/>\n";
+pub const MINI_PREFIXES: &str =
+    "PREFIX ex: <https://example.org/mini#> PREFIX mini: <https://example.org/mini/id/>\n";
 
 /// Runs an ASK query and says whether it is true (exit 0) or false (exit 1).
 pub fn ask(store: &Path, query: &str) -> bool {

@@ -1,0 +1,767 @@
+//! The property-graph view every non-RDF export writes: the nodes and edges of a subgraph, and
+//! the attributes each carries.
+//!
+//! | on | attribute | value |
+//! | --- | --- | --- |
+//! | node | `id` | the entity's id (its IRI when two selected entities share an id) |
+//! | node | `iri`, `label` | the entity's IRI and label |
+//! | node | `class`, `classes` | its most specific class's label; all its classes' labels, `\|`-joined |
+//! | node | `description` | its `rdfs:comment` |
+//! | node | one per literal property | keyed by the property's label (else local name, else IRI); several values `\|`-joined |
+//! | edge | `id`, `source`, `target` | `e<n>`, and the ids of its ends |
+//! | edge | `predicate`, `label` | the relation's IRI and label |
+//! | edge | `evidence` | `document#sentence` entries, `; `-joined |
+//! | edge | `documents`, `dates` | the documents and dates, `\|`-joined |
+//! | edge | `sentences` | the cited sentences' words (when the build had the texts), ` \| `-joined |
+//!
+//! Node attributes are read from the store one node at a time (a first pass over the selected
+//! nodes decides each attribute's key and type), so the view holds no more than one node's
+//! attributes at once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use oxigraph::model::{GraphNameRef, NamedNodeRef, Term};
+use oxigraph::store::{StorageError, Store};
+
+use super::ExportError;
+use super::select::Subgraph;
+use crate::graph::{Evidence, Projection};
+use crate::vocab::{rdfs, xsd};
+
+/// The attributes every node has, before the literal attributes.
+pub const NODE_FIELDS: [&str; 6] = ["id", "iri", "label", "class", "classes", "description"];
+
+/// The attributes every edge has.
+pub const EDGE_FIELDS: [&str; 9] = [
+    "id",
+    "source",
+    "target",
+    "predicate",
+    "label",
+    "evidence",
+    "documents",
+    "sentences",
+    "dates",
+];
+
+/// The type of an attribute's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Text.
+    String,
+    /// A 64-bit integer (`xsd:integer` and its derived types, when every value fits).
+    Long,
+    /// A double (`xsd:double`, `xsd:float`, `xsd:decimal`, when every value is finite).
+    Double,
+    /// A boolean (`xsd:boolean`).
+    Boolean,
+}
+
+impl ValueKind {
+    /// The type's name in `GraphML` (`attr.type`) and GEXF (`type`).
+    pub fn xml_name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Long => "long",
+            Self::Double => "double",
+            Self::Boolean => "boolean",
+        }
+    }
+}
+
+/// An attribute value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text.
+    String(String),
+    /// An integer.
+    Long(i64),
+    /// A finite double.
+    Double(f64),
+    /// A boolean.
+    Boolean(bool),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::String(s) => f.write_str(s),
+            Self::Long(n) => write!(f, "{n}"),
+            Self::Double(x) => write!(f, "{x:?}"),
+            Self::Boolean(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(s) => serializer.serialize_str(s),
+            Self::Long(n) => serializer.serialize_i64(*n),
+            Self::Double(x) => serializer.serialize_f64(*x),
+            Self::Boolean(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+/// A literal attribute of nodes: the property it comes from, its key and type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    /// The key (attribute name): the property's label, else its local name, else its IRI,
+    /// unique among node attributes.
+    pub name: String,
+    /// The type of its values.
+    pub kind: ValueKind,
+    /// The property's IRI.
+    pub predicate: String,
+}
+
+/// A node with its attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRecord<'g> {
+    /// The projection node.
+    pub index: u32,
+    /// Its id in the export.
+    pub id: &'g str,
+    /// Its IRI.
+    pub iri: &'g str,
+    /// Its label.
+    pub label: &'g str,
+    /// Its most specific class (index into [`Projection::classes`]).
+    pub class: Option<u32>,
+    /// Its classes' labels, `|`-joined.
+    pub classes: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Literal attributes: (index into [`PropertyGraph::keys`], value), by key.
+    pub attributes: Vec<(usize, Value)>,
+}
+
+/// An edge with its attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeRecord<'g> {
+    /// The projection edge.
+    pub index: u32,
+    /// Its id in the export.
+    pub id: String,
+    /// The id of its subject node.
+    pub source: &'g str,
+    /// The id of its object node.
+    pub target: &'g str,
+    /// The relation's IRI.
+    pub predicate: &'g str,
+    /// The relation's label.
+    pub label: &'g str,
+    /// `document#sentence` entries, `; `-joined.
+    pub evidence: String,
+    /// Documents, `|`-joined.
+    pub documents: String,
+    /// The cited sentences' words, ` | `-joined.
+    pub sentences: String,
+    /// Dates, `|`-joined.
+    pub dates: String,
+    /// The evidence itself.
+    pub items: Vec<Evidence>,
+}
+
+/// A subgraph of the projection as a property graph.
+pub struct PropertyGraph<'a> {
+    store: &'a Store,
+    projection: &'a Projection,
+    subgraph: &'a Subgraph,
+    ids: Vec<&'a str>,
+    edge_prefix: String,
+    keys: Vec<Key>,
+    key_of: HashMap<String, usize>,
+    main_class: Vec<Option<u32>>,
+    class_rank: Vec<Option<usize>>,
+    legend: Vec<(u32, usize)>,
+}
+
+impl fmt::Debug for PropertyGraph<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PropertyGraph")
+            .field("nodes", &self.subgraph.nodes.len())
+            .field("edges", &self.subgraph.edges.len())
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the first pass learns of one property.
+#[derive(Debug, Default)]
+struct Scan {
+    kind: Option<ValueKind>,
+    multiple: bool,
+    /// Some value does not fit its datatype's kind (an integer beyond 64 bits, an infinite
+    /// double): the key falls back to text.
+    misfit: bool,
+}
+
+impl<'a> PropertyGraph<'a> {
+    /// The view of `subgraph`: decides node ids, the literal attribute keys (one pass over the
+    /// selected nodes' triples) and each node's main class.
+    ///
+    /// # Errors
+    /// Storage errors; [`ExportError::InvalidIri`] for a corrupt projection.
+    pub fn new(
+        store: &'a Store,
+        projection: &'a Projection,
+        subgraph: &'a Subgraph,
+    ) -> Result<Self, ExportError> {
+        let ids = node_ids(projection, subgraph);
+        let edge_prefix = edge_prefix(&ids);
+        let keys = literal_keys(store, projection, subgraph)?;
+        let key_of = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.predicate.clone(), i))
+            .collect();
+
+        let (main_class, legend, class_rank) = main_classes(store, projection, subgraph)?;
+        Ok(Self {
+            store,
+            projection,
+            subgraph,
+            ids,
+            edge_prefix,
+            keys,
+            key_of,
+            main_class,
+            class_rank,
+            legend,
+        })
+    }
+
+    /// The projection.
+    pub fn projection(&self) -> &'a Projection {
+        self.projection
+    }
+
+    /// The selected nodes (projection indexes, ascending).
+    pub fn nodes(&self) -> &'a [u32] {
+        &self.subgraph.nodes
+    }
+
+    /// The selected edges (projection indexes, ascending).
+    pub fn edges(&self) -> &'a [u32] {
+        &self.subgraph.edges
+    }
+
+    /// The literal attribute keys of nodes.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// The position of a projection node among [`nodes`](Self::nodes).
+    pub fn position(&self, node: u32) -> Option<usize> {
+        self.subgraph.nodes.binary_search(&node).ok()
+    }
+
+    /// The export id of the node at `position`.
+    pub fn id(&self, position: usize) -> &'a str {
+        self.ids[position]
+    }
+
+    /// The export id of the edge at `position`.
+    pub fn edge_id(&self, position: usize) -> String {
+        format!("{}{}", self.edge_prefix, self.subgraph.edges[position])
+    }
+
+    /// The main class of the node at `position`.
+    pub fn main_class(&self, position: usize) -> Option<u32> {
+        self.main_class[position]
+    }
+
+    /// The classes in the subgraph with their node counts, most frequent first: the colour
+    /// legend of the pictures.
+    pub fn legend(&self) -> &[(u32, usize)] {
+        &self.legend
+    }
+
+    /// The colour of a class (by its rank in the legend), or grey for none.
+    pub fn colour(&self, class: Option<u32>) -> Colour {
+        match class.and_then(|c| self.class_rank.get(c as usize).copied().flatten()) {
+            Some(rank) => Colour::of_rank(rank),
+            None => Colour::NONE,
+        }
+    }
+
+    /// The node at `position` with its attributes (read from the store).
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn node(&self, position: usize) -> Result<NodeRecord<'a>, ExportError> {
+        let index = self.subgraph.nodes[position];
+        let node = self.projection.node(index);
+        let mut values: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+        let mut description: Option<(bool, String)> = None;
+        for_each_literal(self.store, node.iri(), |predicate, literal| {
+            if predicate == rdfs::COMMENT {
+                let english = literal.language().is_none_or(|l| l.starts_with("en"));
+                if description
+                    .as_ref()
+                    .is_none_or(|(was_english, _)| english && !was_english)
+                {
+                    description = Some((english, literal.value().to_owned()));
+                }
+            } else if let Some(&k) = self.key_of.get(predicate.as_str()) {
+                values
+                    .entry(k)
+                    .or_default()
+                    .push(literal.value().to_owned());
+            }
+        })?;
+        let attributes = values
+            .into_iter()
+            .map(|(k, mut values)| {
+                values.sort();
+                let value = match values.as_slice() {
+                    [one] => typed_value(self.keys[k].kind, one)
+                        .unwrap_or_else(|| Value::String(one.clone())),
+                    _ => Value::String(values.join("|")),
+                };
+                (k, value)
+            })
+            .collect();
+        let classes: Vec<&str> = node
+            .types()
+            .map(|c| self.projection.class(c).label)
+            .collect();
+        Ok(NodeRecord {
+            index,
+            id: self.ids[position],
+            iri: node.iri(),
+            label: node.label(),
+            class: self.main_class[position],
+            classes: classes.join("|"),
+            description: description.map(|(_, d)| d),
+            attributes,
+        })
+    }
+
+    /// The label of a class.
+    pub fn class_label(&self, class: Option<u32>) -> &'a str {
+        class.map_or("", |c| self.projection.class(c).label)
+    }
+
+    /// The edge at `position` with its attributes.
+    pub fn edge(&self, position: usize) -> EdgeRecord<'a> {
+        let index = self.subgraph.edges[position];
+        let edge = self.projection.edge(index);
+        let predicate = self.projection.predicate(edge.predicate());
+        let end = |node: u32| self.position(node).map_or("", |p| self.ids[p]);
+        let items: Vec<Evidence> = edge.evidence().collect();
+        let mut documents: Vec<&str> = Vec::new();
+        let mut dates: Vec<&str> = Vec::new();
+        let mut entries: Vec<String> = Vec::new();
+        let mut sentences: Vec<&str> = Vec::new();
+        for evidence in &items {
+            if !documents.contains(&evidence.document.as_str()) {
+                documents.push(&evidence.document);
+            }
+            if let Some(date) = evidence.date.as_deref()
+                && !dates.contains(&date)
+            {
+                dates.push(date);
+            }
+            let entry = match evidence.sentence {
+                Some(n) => format!("{}#{n}", evidence.document),
+                None => evidence.document.clone(),
+            };
+            if !entries.contains(&entry) {
+                entries.push(entry);
+            }
+            if let Some(text) = evidence.text.as_deref()
+                && !sentences.contains(&text)
+            {
+                sentences.push(text);
+            }
+        }
+        EdgeRecord {
+            index,
+            id: self.edge_id(position),
+            source: end(edge.source()),
+            target: end(edge.target()),
+            predicate: predicate.iri,
+            label: predicate.label,
+            evidence: entries.join("; "),
+            documents: documents.join("|"),
+            sentences: sentences.join(" | "),
+            dates: dates.join("|"),
+            items,
+        }
+    }
+}
+
+/// The export id of each selected node: its id, or its IRI when two selected nodes share an id.
+fn node_ids<'a>(projection: &'a Projection, subgraph: &Subgraph) -> Vec<&'a str> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for &n in &subgraph.nodes {
+        *seen.entry(projection.node(n).id()).or_default() += 1;
+    }
+    let ids: Vec<&str> = subgraph
+        .nodes
+        .iter()
+        .map(|&n| {
+            let node = projection.node(n);
+            if seen.get(node.id()).copied().unwrap_or(0) > 1 {
+                node.iri()
+            } else {
+                node.id()
+            }
+        })
+        .collect();
+    ids
+}
+
+/// A prefix for edge ids (`e`, else `e_`, ...) that no node id followed by digits uses.
+fn edge_prefix(ids: &[&str]) -> String {
+    let mut edge_prefix = String::from("e");
+    while ids.iter().any(|id| {
+        id.strip_prefix(edge_prefix.as_str())
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    }) {
+        edge_prefix.push('_');
+    }
+    edge_prefix
+}
+
+/// The literal attribute keys of the selected nodes, by predicate IRI: one pass over their
+/// literal triples decides each key's name and type.
+fn literal_keys(
+    store: &Store,
+    projection: &Projection,
+    subgraph: &Subgraph,
+) -> Result<Vec<Key>, ExportError> {
+    let mut scans: BTreeMap<String, Scan> = BTreeMap::new();
+    for &n in &subgraph.nodes {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for_each_literal(store, projection.node(n).iri(), |predicate, literal| {
+            if predicate == rdfs::LABEL || predicate == rdfs::COMMENT {
+                return;
+            }
+            let scan = scans.entry(predicate.as_str().to_owned()).or_default();
+            let kind = kind_of(literal);
+            if typed_value(kind, literal.value()).is_none() {
+                scan.misfit = true;
+            }
+            scan.kind = Some(match scan.kind {
+                None => kind,
+                Some(k) if k == kind => k,
+                Some(_) => ValueKind::String,
+            });
+            let count = counts.entry(predicate.as_str().to_owned()).or_default();
+            *count += 1;
+            if *count > 1 {
+                scan.multiple = true;
+            }
+        })?;
+    }
+    let mut keys = Vec::with_capacity(scans.len());
+    let mut taken: HashSet<String> = NODE_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    for (predicate, scan) in scans {
+        let local = crate::ontology::local_name(&predicate).to_owned();
+        let candidates = [
+            label_of(store, &predicate)?,
+            Some(local),
+            Some(predicate.clone()),
+        ];
+        let name = candidates
+            .into_iter()
+            .flatten()
+            .find(|name| !name.is_empty() && !taken.contains(name))
+            .unwrap_or_else(|| format!("{predicate}#{}", keys.len()));
+        taken.insert(name.clone());
+        let kind = if scan.multiple || scan.misfit {
+            ValueKind::String
+        } else {
+            scan.kind.unwrap_or(ValueKind::String)
+        };
+        keys.push(Key {
+            name,
+            kind,
+            predicate,
+        });
+    }
+    Ok(keys)
+}
+
+/// Each node's main class, the legend (class, nodes) by count then label, and each class's
+/// rank in the legend.
+type MainClasses = (Vec<Option<u32>>, Vec<(u32, usize)>, Vec<Option<usize>>);
+
+/// Each selected node's most specific class (none of its other classes is a subclass of it),
+/// the legend of those classes and their ranks.
+fn main_classes(
+    store: &Store,
+    projection: &Projection,
+    subgraph: &Subgraph,
+) -> Result<MainClasses, ExportError> {
+    let ancestors = class_ancestors(store, projection)?;
+    let main_class: Vec<Option<u32>> = subgraph
+        .nodes
+        .iter()
+        .map(|&n| {
+            let types: Vec<u32> = projection.node(n).types().collect();
+            types.iter().copied().find(|&t| {
+                !types
+                    .iter()
+                    .any(|&u| u != t && ancestors[u as usize].contains(&t))
+            })
+        })
+        .collect();
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for class in main_class.iter().flatten() {
+        *counts.entry(*class).or_default() += 1;
+    }
+    let mut legend: Vec<(u32, usize)> = counts.into_iter().collect();
+    legend.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| projection.class(a.0).label.cmp(projection.class(b.0).label))
+            .then(a.0.cmp(&b.0))
+    });
+    let mut class_rank = vec![None; projection.class_count()];
+    for (rank, (class, _)) in legend.iter().enumerate() {
+        class_rank[*class as usize] = Some(rank);
+    }
+    Ok((main_class, legend, class_rank))
+}
+
+/// A node colour: a light fill for dark text, and a darker stroke of the same hue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colour {
+    /// Fill, RGB.
+    pub fill: [u8; 3],
+    /// Stroke, RGB.
+    pub stroke: [u8; 3],
+}
+
+impl Colour {
+    /// Grey, for nodes without a class.
+    pub const NONE: Self = Self {
+        fill: [0xE4, 0xE4, 0xE4],
+        stroke: [0x80, 0x80, 0x80],
+    };
+
+    /// The colour of the class ranked `rank` in the legend: hues a golden angle apart, so
+    /// neighbours in the legend differ most and any number of classes gets distinct hues.
+    pub fn of_rank(rank: usize) -> Self {
+        let hue = (f64::from(u32::try_from(rank % 1000).unwrap_or(0)) * 137.508 + 210.0) % 360.0;
+        Self {
+            fill: hsl(hue, 0.62, 0.80),
+            stroke: hsl(hue, 0.45, 0.38),
+        }
+    }
+
+    /// `#rrggbb` of the fill.
+    pub fn fill_hex(self) -> String {
+        hex(self.fill)
+    }
+
+    /// `#rrggbb` of the stroke.
+    pub fn stroke_hex(self) -> String {
+        hex(self.stroke)
+    }
+}
+
+fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn hsl(hue: f64, saturation: f64, lightness: f64) -> [u8; 3] {
+    let chroma = (1.0 - (2.0 * lightness - 1.0).abs()) * saturation;
+    let sector = hue / 60.0;
+    let second = chroma * (1.0 - (sector % 2.0 - 1.0).abs());
+    let (red, green, blue) = match sector as u32 {
+        0 => (chroma, second, 0.0),
+        1 => (second, chroma, 0.0),
+        2 => (0.0, chroma, second),
+        3 => (0.0, second, chroma),
+        4 => (second, 0.0, chroma),
+        _ => (chroma, 0.0, second),
+    };
+    let lift = lightness - chroma / 2.0;
+    let byte = |v: f64| ((v + lift) * 255.0).round().clamp(0.0, 255.0) as u8;
+    [byte(red), byte(green), byte(blue)]
+}
+
+/// Calls `f` with each literal triple (predicate, literal) of `iri` in the default graph.
+fn for_each_literal(
+    store: &Store,
+    iri: &str,
+    mut f: impl FnMut(NamedNodeRef<'_>, &oxigraph::model::Literal),
+) -> Result<(), ExportError> {
+    let subject = NamedNodeRef::new(iri).map_err(|_| ExportError::InvalidIri {
+        iri: iri.to_owned(),
+    })?;
+    for quad in store.quads_for_pattern(
+        Some(subject.into()),
+        None,
+        None,
+        Some(GraphNameRef::DefaultGraph),
+    ) {
+        let quad = quad?;
+        if let Term::Literal(literal) = &quad.object {
+            f(quad.predicate.as_ref(), literal);
+        }
+    }
+    Ok(())
+}
+
+/// The English (else untagged, else any) `rdfs:label` of an IRI.
+fn label_of(store: &Store, iri: &str) -> Result<Option<String>, StorageError> {
+    let Ok(subject) = NamedNodeRef::new(iri) else {
+        return Ok(None);
+    };
+    let mut best: Option<(u8, String)> = None;
+    for quad in store.quads_for_pattern(
+        Some(subject.into()),
+        Some(rdfs::LABEL),
+        None,
+        Some(GraphNameRef::DefaultGraph),
+    ) {
+        if let Term::Literal(literal) = quad?.object {
+            let rank = match literal.language() {
+                Some(l) if l.starts_with("en") => 0,
+                None => 1,
+                Some(_) => 2,
+            };
+            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                best = Some((rank, literal.value().to_owned()));
+            }
+        }
+    }
+    Ok(best.map(|(_, label)| label))
+}
+
+/// For each projection class, the projection classes that are its strict ancestors
+/// (`rdfs:subClassOf`, transitively).
+fn class_ancestors(
+    store: &Store,
+    projection: &Projection,
+) -> Result<Vec<HashSet<u32>>, StorageError> {
+    let classes: Vec<_> = (0..projection.class_count())
+        .map(|i| projection.class(u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let index: HashMap<&str, u32> = classes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.iri, u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let mut all = Vec::with_capacity(projection.class_count());
+    for class in &classes {
+        let mut ancestors = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::from([class.iri.to_owned()]);
+        let mut queue = vec![class.iri.to_owned()];
+        while let Some(iri) = queue.pop() {
+            let Ok(subject) = NamedNodeRef::new(&iri) else {
+                continue;
+            };
+            for quad in store.quads_for_pattern(
+                Some(subject.into()),
+                Some(rdfs::SUB_CLASS_OF),
+                None,
+                Some(GraphNameRef::DefaultGraph),
+            ) {
+                if let Term::NamedNode(parent) = quad?.object
+                    && seen.insert(parent.as_str().to_owned())
+                {
+                    if let Some(&i) = index.get(parent.as_str()) {
+                        ancestors.insert(i);
+                    }
+                    queue.push(parent.into_string());
+                }
+            }
+        }
+        all.push(ancestors);
+    }
+    Ok(all)
+}
+
+/// The value kind a literal's datatype suggests.
+fn kind_of(literal: &oxigraph::model::Literal) -> ValueKind {
+    let datatype = literal.datatype();
+    let integers = [
+        xsd::INTEGER,
+        xsd::LONG,
+        xsd::INT,
+        xsd::SHORT,
+        xsd::BYTE,
+        xsd::NON_NEGATIVE_INTEGER,
+        xsd::POSITIVE_INTEGER,
+        xsd::NON_POSITIVE_INTEGER,
+        xsd::NEGATIVE_INTEGER,
+        xsd::UNSIGNED_LONG,
+        xsd::UNSIGNED_INT,
+        xsd::UNSIGNED_SHORT,
+        xsd::UNSIGNED_BYTE,
+    ];
+    if integers.contains(&datatype) {
+        ValueKind::Long
+    } else if datatype == xsd::DOUBLE || datatype == xsd::FLOAT || datatype == xsd::DECIMAL {
+        ValueKind::Double
+    } else if datatype == xsd::BOOLEAN {
+        ValueKind::Boolean
+    } else {
+        ValueKind::String
+    }
+}
+
+/// A lexical value as a value of `kind`, when it is one.
+fn typed_value(kind: ValueKind, lexical: &str) -> Option<Value> {
+    let lexical = lexical.trim();
+    match kind {
+        ValueKind::String => Some(Value::String(lexical.to_owned())),
+        ValueKind::Long => lexical
+            .strip_prefix('+')
+            .unwrap_or(lexical)
+            .parse()
+            .ok()
+            .map(Value::Long),
+        ValueKind::Double => lexical
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(Value::Double),
+        ValueKind::Boolean => match lexical {
+            "true" | "1" => Some(Value::Boolean(true)),
+            "false" | "0" => Some(Value::Boolean(false)),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse_by_kind() {
+        assert_eq!(typed_value(ValueKind::Long, "+42"), Some(Value::Long(42)));
+        assert_eq!(typed_value(ValueKind::Long, "99999999999999999999"), None);
+        assert_eq!(
+            typed_value(ValueKind::Double, "1.5E3"),
+            Some(Value::Double(1500.0))
+        );
+        assert_eq!(typed_value(ValueKind::Double, "INF"), None);
+        assert_eq!(
+            typed_value(ValueKind::Boolean, "1"),
+            Some(Value::Boolean(true))
+        );
+        assert_eq!(Value::Double(2.0).to_string(), "2.0");
+    }
+
+    #[test]
+    fn colours_differ_and_stay_light() {
+        let colours: HashSet<[u8; 3]> = (0..30).map(|r| Colour::of_rank(r).fill).collect();
+        assert_eq!(colours.len(), 30);
+        for rank in 0..30 {
+            let [r, g, b] = Colour::of_rank(rank).fill;
+            let luminance = 0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b);
+            assert!(luminance > 150.0, "rank {rank} too dark for dark text");
+        }
+    }
+}

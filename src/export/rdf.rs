@@ -1,0 +1,342 @@
+//! RDF exports: the store's quads streamed through oxigraph's serializers, with the graph's
+//! prefixes declared where the syntax has them (Turtle, `TriG`, RDF/XML, JSON-LD).
+//!
+//! The store iterates its quads in index order (the default graph first, then the named
+//! graphs), which depends only on its contents: two exports of the same store are
+//! byte-identical, and nothing is sorted or buffered in memory.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer, WriterQuadSerializer};
+use oxigraph::model::{
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef,
+    TripleRef,
+};
+use oxigraph::store::Store;
+
+use super::escape::is_xml_char;
+use super::select::Subgraph;
+use super::{ExportError, ExportFormat, Source};
+use crate::vocab::{kg, rdf};
+
+/// Which quads an RDF export holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RdfScope {
+    /// The whole store: the default graph and every named graph.
+    #[default]
+    Store,
+    /// The default graph only.
+    DefaultGraph,
+    /// One named graph (quad formats keep its name; triple formats write its triples).
+    Named(NamedNode),
+}
+
+/// The oxigraph format of an RDF export format.
+pub fn rdf_format(format: ExportFormat) -> Option<RdfFormat> {
+    Some(match format {
+        ExportFormat::Turtle => RdfFormat::Turtle,
+        ExportFormat::NTriples => RdfFormat::NTriples,
+        ExportFormat::NQuads => RdfFormat::NQuads,
+        ExportFormat::TriG => RdfFormat::TriG,
+        ExportFormat::RdfXml => RdfFormat::RdfXml,
+        ExportFormat::JsonLd => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        _ => return None,
+    })
+}
+
+/// Whether the format holds triples only (no named graphs).
+fn is_triple_format(format: ExportFormat) -> bool {
+    matches!(
+        format,
+        ExportFormat::Turtle | ExportFormat::NTriples | ExportFormat::RdfXml
+    )
+}
+
+/// Streams quads into a serializer, checking what the syntax cannot carry.
+struct QuadWriter<'w> {
+    inner: WriterQuadSerializer<&'w mut dyn Write>,
+    format: ExportFormat,
+    triples: bool,
+    count: usize,
+}
+
+impl<'w> QuadWriter<'w> {
+    fn new(
+        format: ExportFormat,
+        prefixes: &BTreeMap<String, String>,
+        out: &'w mut dyn Write,
+    ) -> Result<Self, ExportError> {
+        let rdf = rdf_format(format).ok_or(ExportError::Unsupported {
+            format,
+            reason: "is not an RDF format",
+        })?;
+        let mut serializer = RdfSerializer::from_format(rdf);
+        if matches!(
+            format,
+            ExportFormat::Turtle | ExportFormat::TriG | ExportFormat::RdfXml | ExportFormat::JsonLd
+        ) {
+            for (prefix, namespace) in prefixes {
+                serializer = serializer
+                    .with_prefix(prefix.as_str(), namespace.as_str())
+                    .map_err(|_| ExportError::InvalidIri {
+                        iri: namespace.clone(),
+                    })?;
+            }
+        }
+        Ok(Self {
+            inner: serializer.for_writer(out),
+            format,
+            triples: is_triple_format(format),
+            count: 0,
+        })
+    }
+
+    fn write(&mut self, quad: QuadRef<'_>) -> Result<(), ExportError> {
+        // XML 1.0 has no way to write most control characters, and a parser turns a raw
+        // carriage return into a line feed: refuse rather than change the data.
+        if self.format == ExportFormat::RdfXml
+            && let TermRef::Literal(literal) = quad.object
+            && let Some(character) = literal
+                .value()
+                .chars()
+                .find(|&c| !is_xml_char(c) || c == '\r')
+        {
+            return Err(ExportError::Unrepresentable {
+                format: self.format,
+                subject: quad.subject.to_string().trim_matches(['<', '>']).to_owned(),
+                predicate: quad.predicate.as_str().to_owned(),
+                character,
+            });
+        }
+        if self.triples {
+            self.inner.serialize_triple(TripleRef::from(quad))?;
+        } else {
+            self.inner.serialize_quad(quad)?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<usize, ExportError> {
+        self.inner.finish()?.flush()?;
+        Ok(self.count)
+    }
+}
+
+/// Writes the quads of `scope` in an RDF `format`; returns how many.
+///
+/// # Errors
+/// [`ExportError::NamedGraphs`] when a triple format is asked for a store with named graphs,
+/// [`ExportError::UnknownGraph`], [`ExportError::Unrepresentable`] (RDF/XML and control
+/// characters), storage and I/O errors.
+pub fn write(
+    store: &Store,
+    prefixes: &BTreeMap<String, String>,
+    scope: &RdfScope,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    let graph_name = match scope {
+        RdfScope::Store => {
+            if is_triple_format(format) {
+                let mut count = 0;
+                for graph in store.named_graphs() {
+                    graph?;
+                    count += 1;
+                }
+                if count > 0 {
+                    return Err(ExportError::NamedGraphs { format, count });
+                }
+            }
+            None
+        }
+        RdfScope::DefaultGraph => Some(GraphNameRef::DefaultGraph),
+        RdfScope::Named(graph) => {
+            if !store.contains_named_graph(graph)? {
+                return Err(ExportError::UnknownGraph {
+                    graph: graph.as_str().to_owned(),
+                });
+            }
+            Some(GraphNameRef::NamedNode(graph.as_ref()))
+        }
+    };
+    let mut writer = QuadWriter::new(format, prefixes, out)?;
+    for quad in store.quads_for_pattern(None, None, None, graph_name) {
+        writer.write(quad?.as_ref())?;
+    }
+    writer.finish()
+}
+
+/// Writes a subgraph in an RDF `format`; returns how many quads.
+///
+/// A subgraph in RDF is, for each selected entity in node order: the default-graph triples whose
+/// subject it is (except facts linking it to another entity by an edge outside the subgraph),
+/// then the `rdf:Statement`s that describe those triples (their provenance), and at the end the
+/// sentences those statements cite. The ontology is not included.
+///
+/// # Errors
+/// [`ExportError::Unrepresentable`] (RDF/XML and control characters), storage and I/O errors.
+pub fn write_subgraph(
+    source: &Source<'_>,
+    subgraph: &Subgraph,
+    format: ExportFormat,
+    out: &mut dyn Write,
+) -> Result<usize, ExportError> {
+    let projection = source.projection;
+    let store = source.store;
+    let entity: HashMap<&str, u32> = projection.nodes().map(|n| (n.iri(), n.index())).collect();
+    let predicate: HashMap<&str, u32> = projection
+        .predicates()
+        .zip(0_u32..)
+        .map(|(p, i)| (p.iri, i))
+        .collect();
+    let edges: HashSet<(u32, u32, u32)> = subgraph
+        .edges
+        .iter()
+        .map(|&e| {
+            let edge = projection.edge(e);
+            (edge.source(), edge.target(), edge.predicate())
+        })
+        .collect();
+    // A fact to another entity is kept when its edge is selected; any other triple is kept.
+    let kept = |subject: u32, p: NamedNodeRef<'_>, object: TermRef<'_>| match object {
+        TermRef::NamedNode(object) => {
+            match (entity.get(object.as_str()), predicate.get(p.as_str())) {
+                (Some(&target), Some(&p)) => edges.contains(&(subject, target, p)),
+                _ => true,
+            }
+        }
+        _ => true,
+    };
+    let default_graph = Some(GraphNameRef::DefaultGraph);
+    let mut writer = QuadWriter::new(format, source.prefixes, out)?;
+    let mut sentences: Vec<Term> = Vec::new();
+    let mut seen_sentences: HashSet<Term> = HashSet::new();
+    for &n in &subgraph.nodes {
+        let iri = projection.node(n).iri();
+        let subject = NamedNodeRef::new(iri).map_err(|_| ExportError::InvalidIri {
+            iri: iri.to_owned(),
+        })?;
+        for quad in store.quads_for_pattern(Some(subject.into()), None, None, default_graph) {
+            let quad = quad?;
+            if kept(n, quad.predicate.as_ref(), quad.object.as_ref()) {
+                writer.write(quad.as_ref())?;
+            }
+        }
+        for statement in store.quads_for_pattern(
+            None,
+            Some(rdf::SUBJECT),
+            Some(subject.into()),
+            default_graph,
+        ) {
+            let statement = statement?.subject;
+            let one = |p: NamedNodeRef<'_>| -> Result<Option<Term>, ExportError> {
+                match store
+                    .quads_for_pattern(Some(statement.as_ref()), Some(p), None, default_graph)
+                    .next()
+                {
+                    Some(quad) => Ok(Some(quad?.object)),
+                    None => Ok(None),
+                }
+            };
+            let (Some(Term::NamedNode(p)), Some(object)) =
+                (one(rdf::PREDICATE)?, one(rdf::OBJECT)?)
+            else {
+                continue;
+            };
+            if !kept(n, p.as_ref(), object.as_ref()) {
+                continue;
+            }
+            for quad in store.quads_for_pattern(Some(statement.as_ref()), None, None, default_graph)
+            {
+                let quad: Quad = quad?;
+                if quad.predicate == kg::EVIDENCE && seen_sentences.insert(quad.object.clone()) {
+                    sentences.push(quad.object.clone());
+                }
+                writer.write(quad.as_ref())?;
+            }
+        }
+    }
+    for sentence in &sentences {
+        let subject = match sentence {
+            Term::NamedNode(n) => NamedOrBlankNodeRef::NamedNode(n.as_ref()),
+            Term::BlankNode(b) => NamedOrBlankNodeRef::BlankNode(b.as_ref()),
+            Term::Literal(_) => continue,
+        };
+        for quad in store.quads_for_pattern(Some(subject), None, None, default_graph) {
+            writer.write(quad?.as_ref())?;
+        }
+    }
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, NamedNode};
+
+    fn store() -> Store {
+        let store = Store::new().unwrap();
+        let s = NamedNode::new("https://e/s").unwrap();
+        let p = NamedNode::new("https://e/p").unwrap();
+        store
+            .insert(QuadRef::new(
+                &s,
+                &p,
+                &Literal::new_simple_literal("a\u{1}b"),
+                GraphNameRef::DefaultGraph,
+            ))
+            .unwrap();
+        store
+            .insert(QuadRef::new(
+                &s,
+                &p,
+                &s,
+                NamedNodeRef::new("https://e/g").unwrap(),
+            ))
+            .unwrap();
+        store
+    }
+
+    fn export(
+        store: &Store,
+        scope: &RdfScope,
+        format: ExportFormat,
+    ) -> Result<String, ExportError> {
+        let mut out = Vec::new();
+        write(store, &BTreeMap::new(), scope, format, &mut out)?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn triple_formats_refuse_named_graphs_unless_one_is_chosen() {
+        let store = store();
+        let error = export(&store, &RdfScope::Store, ExportFormat::Turtle).unwrap_err();
+        assert!(
+            matches!(error, ExportError::NamedGraphs { count: 1, .. }),
+            "{error}"
+        );
+        let graph = RdfScope::Named(NamedNode::new("https://e/g").unwrap());
+        let text = export(&store, &graph, ExportFormat::NTriples).unwrap();
+        assert_eq!(text, "<https://e/s> <https://e/p> <https://e/s> .\n");
+        let text = export(&store, &graph, ExportFormat::NQuads).unwrap();
+        assert!(text.ends_with("<https://e/g> .\n"));
+        let missing = RdfScope::Named(NamedNode::new("https://e/nothing").unwrap());
+        assert!(matches!(
+            export(&store, &missing, ExportFormat::NQuads),
+            Err(ExportError::UnknownGraph { .. })
+        ));
+    }
+
+    #[test]
+    fn rdf_xml_refuses_control_characters_and_others_escape_them() {
+        let store = store();
+        let error = export(&store, &RdfScope::DefaultGraph, ExportFormat::RdfXml).unwrap_err();
+        assert!(error.to_string().contains("U+0001"), "{error}");
+        let text = export(&store, &RdfScope::DefaultGraph, ExportFormat::NTriples).unwrap();
+        assert!(text.contains("a\\u0001b"), "{text}");
+    }
+}

@@ -1,0 +1,715 @@
+//! `kg export`: every format on the default graph, on a generated graph and on a graph of
+//! hostile labels; repeated exports are byte-identical; RDF exports are isomorphic to the store;
+//! the property-graph files carry every node, edge and label; the SVG is well-formed and no two
+//! node boxes overlap; subgraph flags; errors and exit codes. Outside tools (rdflib, networkx,
+//! Graphviz, Chromium) open the same files in `tests/export_peers.rs`.
+
+mod common;
+#[path = "export/fixtures.rs"]
+mod fixtures;
+#[path = "export/readers.rs"]
+mod readers;
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{default_store, kg};
+use fixtures::{HOSTILE_COMMENT, HOSTILE_ID, HOSTILE_LABEL, HOSTILE_RELATION, xml_visible};
+use kg::graph::Projection;
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser};
+use oxigraph::model::Dataset;
+use oxigraph::model::dataset::CanonicalizationAlgorithm;
+use predicates::prelude::PredicateBooleanExt as _;
+use readers::{
+    Seen, Xml, attribute, column, csv_rows, csv_seen, cytoscape_seen, dot_seen, dot_visible,
+    gexf_seen, graphml_seen, html_data, html_seen, json, node_link_seen, svg_seen, xml,
+};
+
+/// Every format written as one file: name and extension.
+const FORMATS: [(&str, &str); 13] = [
+    ("turtle", "ttl"),
+    ("ntriples", "nt"),
+    ("nquads", "nq"),
+    ("trig", "trig"),
+    ("rdfxml", "rdf"),
+    ("jsonld", "jsonld"),
+    ("graphml", "graphml"),
+    ("gexf", "gexf"),
+    ("dot", "dot"),
+    ("cytoscape", "cyjs"),
+    ("node-link", "json"),
+    ("svg", "svg"),
+    ("html", "html"),
+];
+
+const RDF_FORMATS: [&str; 6] = ["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"];
+
+/// Runs `kg export` and returns its stdout, failing the test when it fails.
+fn export(store: &Path, args: &[&str]) -> Vec<u8> {
+    let output = kg()
+        .arg("export")
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .output()
+        .expect("kg runs");
+    assert!(
+        output.status.success(),
+        "kg export {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// The CSV export, as (nodes table, edges table).
+fn export_csv(store: &Path, args: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("tables");
+    let mut all = vec!["--format", "csv", "--quiet", "-o"];
+    let target_text = target.display().to_string();
+    all.push(&target_text);
+    all.extend_from_slice(args);
+    export(store, &all);
+    (
+        std::fs::read(target.join("nodes.csv")).unwrap(),
+        std::fs::read(target.join("edges.csv")).unwrap(),
+    )
+}
+
+fn projection(store: &Path) -> Projection {
+    let generation = kg::store::StoreDir::new(store).current().unwrap();
+    kg::graph::file::load(&generation.projection_path()).unwrap()
+}
+
+fn rdf_format(name: &str) -> RdfFormat {
+    match name {
+        "turtle" => RdfFormat::Turtle,
+        "ntriples" => RdfFormat::NTriples,
+        "nquads" => RdfFormat::NQuads,
+        "trig" => RdfFormat::TriG,
+        "rdfxml" => RdfFormat::RdfXml,
+        "jsonld" => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        other => panic!("not an RDF format: {other}"),
+    }
+}
+
+/// Parses RDF into a dataset with canonical blank nodes, for isomorphism by equality.
+fn dataset(bytes: &[u8], format: RdfFormat) -> Dataset {
+    let mut dataset = Dataset::new();
+    for quad in RdfParser::from_format(format).for_slice(bytes) {
+        dataset.insert(&quad.unwrap_or_else(|e| panic!("{format} does not parse: {e}")));
+    }
+    dataset.canonicalize(CanonicalizationAlgorithm::Unstable);
+    dataset
+}
+
+/// The store's default graph as SPARQL CONSTRUCT returns it: an oracle independent of export.
+fn reference(store: &Path) -> Dataset {
+    let output = kg()
+        .args(["query", "--format", "ntriples", "--store"])
+        .arg(store)
+        .arg("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    dataset(&output.stdout, RdfFormat::NTriples)
+}
+
+/// What a faithful export of the whole projection holds; `text` maps labels as the format must.
+fn expected(projection: &Projection, text: &dyn Fn(&str) -> String) -> Seen {
+    Seen::new(
+        projection.nodes().map(|n| text(n.label())).collect(),
+        projection
+            .edges()
+            .map(|e| text(projection.predicate(e.predicate()).label))
+            .collect(),
+    )
+}
+
+/// Checks every property-graph format and picture of a store against its projection.
+fn check_property_graphs(store: &Path) {
+    let projection = projection(store);
+    let exact = |s: &str| s.to_owned();
+    let in_xml = |s: &str| xml_visible(s);
+    let wanted = expected(&projection, &exact);
+    let wanted_xml = expected(&projection, &in_xml);
+    assert_eq!(
+        graphml_seen(&export(store, &["--format", "graphml"])),
+        wanted_xml,
+        "GraphML"
+    );
+    assert_eq!(
+        gexf_seen(&export(store, &["--format", "gexf"])),
+        wanted_xml,
+        "GEXF"
+    );
+    assert_eq!(
+        svg_seen(&export(store, &["--format", "svg"])),
+        wanted_xml,
+        "SVG"
+    );
+    assert_eq!(
+        node_link_seen(&export(store, &["--format", "node-link"])),
+        wanted,
+        "node-link"
+    );
+    assert_eq!(
+        cytoscape_seen(&export(store, &["--format", "cytoscape"])),
+        wanted,
+        "Cytoscape"
+    );
+    assert_eq!(
+        html_seen(&export(store, &["--format", "html"])),
+        wanted,
+        "HTML"
+    );
+    assert_eq!(csv_seen(&export_csv(store, &[])), wanted, "CSV");
+    assert_eq!(
+        dot_seen(&export(store, &["--format", "dot"])),
+        expected(&projection, &|s: &str| dot_visible(s)),
+        "DOT"
+    );
+}
+
+/// Checks every RDF format of a store against the SPARQL dump of its default graph.
+fn check_rdf(store: &Path, formats: &[&str]) {
+    let reference = reference(store);
+    assert!(reference.len() > 10);
+    for format in formats {
+        let bytes = export(store, &["--format", format]);
+        assert!(
+            dataset(&bytes, rdf_format(format)) == reference,
+            "{format} is not isomorphic to the store"
+        );
+    }
+}
+
+#[test]
+fn every_format_exports_the_default_graph_the_same_bytes_twice() {
+    let store = default_store();
+    for (format, _) in FORMATS {
+        let first = export(store, &["--format", format]);
+        assert!(first.len() > 1000, "{format}: only {} bytes", first.len());
+        assert!(
+            first == export(store, &["--format", format]),
+            "{format}: two exports differ"
+        );
+    }
+    assert_eq!(export_csv(store, &[]), export_csv(store, &[]));
+}
+
+#[test]
+fn the_format_follows_the_extension_of_the_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, extension) in FORMATS {
+        let path = dir.path().join(format!("graph.{extension}"));
+        export(default_store(), &["-o", path.to_str().unwrap()]);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            export(default_store(), &["--format", format]),
+            ".{extension} is not {format}"
+        );
+    }
+    let csv = dir.path().join("graph.csv");
+    export(default_store(), &["-o", csv.to_str().unwrap(), "--quiet"]);
+    assert!(
+        dir.path().join("graph.nodes.csv").is_file()
+            && dir.path().join("graph.edges.csv").is_file()
+    );
+    assert!(!csv.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // Without -o nor --format: Turtle on stdout.
+    assert_eq!(
+        export(default_store(), &[]),
+        export(default_store(), &["--format", "turtle"])
+    );
+}
+
+#[test]
+fn rdf_exports_of_the_default_graph_are_isomorphic_to_the_store() {
+    check_rdf(default_store(), &RDF_FORMATS);
+    let turtle = String::from_utf8(export(default_store(), &["--format", "turtle"])).unwrap();
+    assert!(turtle.contains("@prefix pto: <https://kg.example/peace-talks/ontology#> ."));
+    assert!(
+        turtle.contains("ptr:Steve_Witkoff"),
+        "prefixed names are used"
+    );
+}
+
+#[test]
+fn property_graph_exports_of_the_default_graph_carry_every_node_edge_and_label() {
+    check_property_graphs(default_store());
+}
+
+#[test]
+fn exports_carry_attributes_evidence_and_typed_values() {
+    let store = default_store();
+    let value = json(&export(store, &["--format", "node-link"]));
+    let witkoff = value["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "Steve_Witkoff")
+        .expect("Witkoff");
+    assert_eq!(
+        witkoff["iri"],
+        "https://kg.example/peace-talks/id/Steve_Witkoff"
+    );
+    assert_eq!(witkoff["class"], "person");
+    assert!(witkoff["description"].as_str().unwrap().contains("envoy"));
+    assert_eq!(witkoff["altLabel"], "Steven Witkoff|Witkoff");
+    let drafted = value["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["label"] == "drafted by" && l["target"] == "Steve_Witkoff")
+        .expect("the plan drafted by Witkoff");
+    let evidence = drafted["evidence"].as_str().unwrap();
+    assert!(
+        evidence.starts_with("peace-talks-article#")
+            && evidence["peace-talks-article#".len()..]
+                .parse::<u32>()
+                .is_ok(),
+        "{evidence}"
+    );
+    assert_eq!(drafted["documents"], "peace-talks-article");
+    assert_eq!(
+        drafted["predicate"],
+        "https://kg.example/peace-talks/ontology#draftedBy"
+    );
+    let caps: Vec<&serde_json::Value> = value["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n.get("personnel limit"))
+        .collect();
+    assert!(
+        !caps.is_empty() && caps.iter().all(|v| v.is_i64()),
+        "integers stay numbers: {caps:?}"
+    );
+    let graphml = String::from_utf8(export(store, &["--format", "graphml"])).unwrap();
+    assert!(graphml.contains(r#"attr.name="personnel limit" attr.type="long""#));
+    let html = html_data(&export(store, &["--format", "html"]));
+    let evidence = &html["edges"][0]["evidence"][0];
+    assert!(
+        evidence["document"].is_string() && evidence.get("sentence").is_some(),
+        "{evidence}"
+    );
+}
+
+#[test]
+fn svg_is_well_formed_and_no_node_boxes_overlap() {
+    let store = default_store();
+    let svg = export(store, &["--format", "svg"]);
+    let mut boxes = Vec::new();
+    let mut in_node = false;
+    for item in xml(&svg) {
+        if let Xml::Start(name, attributes) = item {
+            if attribute(&attributes, "class") == Some("node") {
+                in_node = true;
+            } else if name == "rect" && in_node {
+                let number = |k: &str| attribute(&attributes, k).unwrap().parse::<f64>().unwrap();
+                boxes.push((number("x"), number("y"), number("width"), number("height")));
+                in_node = false;
+            }
+        }
+    }
+    assert_eq!(boxes.len(), projection(store).node_count());
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let apart =
+                a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+            assert!(apart, "node boxes overlap: {a:?} and {b:?}");
+        }
+    }
+    // The same through the library's layout.
+    let generation = kg::store::StoreDir::new(store).current().unwrap();
+    let rdf = generation.open_store().unwrap();
+    let projection = projection(store);
+    let subgraph = kg::export::Subgraph::all(&projection);
+    let graph = kg::export::PropertyGraph::new(&rdf, &projection, &subgraph).unwrap();
+    let layout = kg::export::layout::Layout::of(&graph);
+    assert!(layout.overlaps().is_empty());
+    assert_eq!(layout.centres.len(), projection.node_count());
+}
+
+#[test]
+fn a_generated_graph_exports_in_every_format() {
+    let built = fixtures::generated_default();
+    let store = built.store();
+    let projection = projection(&store);
+    assert!(projection.node_count() >= 2000 && projection.edge_count() >= 6000);
+    check_property_graphs(&store);
+    // Parsing 100,000 quads six times is slow in a debug build: N-Triples is compared with the
+    // store; the other syntaxes (each compared on the default and hostile graphs, and read by
+    // rdflib) must name the last entities.
+    check_rdf(&store, &["ntriples"]);
+    for format in RDF_FORMATS.iter().filter(|f| **f != "ntriples") {
+        let text = String::from_utf8(export(&store, &["--format", format])).unwrap();
+        assert!(
+            text.contains("p1599") && text.contains("o399"),
+            "{format}: entities missing"
+        );
+    }
+    for format in ["ntriples", "svg"] {
+        assert!(
+            export(&store, &["--format", format]) == export(&store, &["--format", format]),
+            "{format}: two exports differ"
+        );
+    }
+    let value = json(&export(&store, &["--format", "node-link"]));
+    let organisation = value["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == "o1")
+        .unwrap();
+    assert!(organisation["employees"].is_i64(), "{organisation}");
+}
+
+#[test]
+fn hostile_labels_survive_every_format() {
+    let built = fixtures::hostile();
+    let store = built.store();
+    check_property_graphs(&store);
+    check_rdf(&store, &["turtle", "ntriples", "nquads", "trig", "jsonld"]);
+
+    // The description and the id, exactly, where the format can carry them.
+    let value = json(&export(&store, &["--format", "node-link"]));
+    let node = value["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == HOSTILE_ID)
+        .expect("the id");
+    assert_eq!(node["label"], HOSTILE_LABEL);
+    assert_eq!(node["description"], HOSTILE_COMMENT);
+    assert!(
+        value["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["label"] == HOSTILE_RELATION)
+    );
+    let tables = export_csv(&store, &[]);
+    let rows = csv_rows(&tables.0);
+    let at = column(&rows, "id")
+        .iter()
+        .position(|id| id == HOSTILE_ID)
+        .expect("the id in CSV");
+    assert_eq!(column(&rows, "description")[at], HOSTILE_COMMENT);
+    let graphml = export(&store, &["--format", "graphml"]);
+    let mut ids = Vec::new();
+    let mut texts = Vec::new();
+    for item in xml(&graphml) {
+        match item {
+            Xml::Start(name, attributes) if name == "node" => {
+                ids.push(attribute(&attributes, "id").unwrap().to_owned());
+            }
+            Xml::Text(text) => texts.push(text),
+            _ => {}
+        }
+    }
+    assert!(ids.iter().any(|id| id == HOSTILE_ID));
+    assert!(texts.contains(&xml_visible(HOSTILE_COMMENT)));
+
+    // HTML: the page around the data escapes the title, the data holds the label exactly.
+    let page = export(&store, &["--format", "html", "--title", HOSTILE_LABEL]);
+    let data = html_data(&page);
+    assert_eq!(data["title"], HOSTILE_LABEL);
+    let text = String::from_utf8(page).unwrap();
+    assert_eq!(
+        text.matches("</script>").count(),
+        2,
+        "only the page's own scripts close"
+    );
+    assert!(
+        text.contains(
+            "<title>Evil &quot;quoted&quot; \\back\\slash &lt;b&gt;bold&lt;/b&gt; &amp; co"
+        )
+    );
+
+    // DOT: the quote and backslash escapes, by hand.
+    let dot = String::from_utf8(export(&store, &["--format", "dot"])).unwrap();
+    assert!(dot.contains(r#"label="Evil \"quoted\" \\back\\slash <b>bold</b> & co ]]> --> </script> line1\nline2\nctrl"#));
+}
+
+#[test]
+fn rdf_xml_refuses_what_xml_cannot_carry_and_leaves_the_file_alone() {
+    let built = fixtures::hostile();
+    let store = built.store();
+    // RDF/XML cannot carry control characters: a clear error, and the file given is left alone.
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("graph.rdf");
+    std::fs::write(&target, "before").unwrap();
+    kg().args(["export", "--store"])
+        .arg(&store)
+        .arg("-o")
+        .arg(&target)
+        .assert()
+        .code(2)
+        .stderr(
+            predicates::str::contains("cannot carry the character U+000")
+                .and(predicates::str::contains("turtle")),
+        );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "before");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left"
+    );
+    // A subgraph without the hostile entity goes to RDF/XML.
+    let organisations = export(&store, &["--format", "rdfxml", "--class", "organization"]);
+    assert!(dataset(&organisations, RdfFormat::RdfXml).len() > 5);
+}
+
+#[test]
+fn around_and_path_select_what_neighbors_and_path_find() {
+    let store = default_store();
+    let ids = |bytes: &[u8]| -> BTreeSet<String> {
+        json(bytes)["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["iri"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // --around agrees with kg neighbors.
+    let around = ids(&export(
+        store,
+        &[
+            "--format",
+            "node-link",
+            "--around",
+            "Witkoff",
+            "--hops",
+            "1",
+        ],
+    ));
+    let neighbours = kg()
+        .args([
+            "neighbors",
+            "Witkoff",
+            "--hops",
+            "1",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(store)
+        .output()
+        .unwrap();
+    let neighbours: BTreeSet<String> = json(&neighbours.stdout)["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["iri"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(around, neighbours);
+    assert!(around.len() > 2);
+
+    // --path holds both ends and every node of kg path's shortest paths.
+    let path = ids(&export(
+        store,
+        &["--format", "node-link", "--path", "Witkoff", "Putin"],
+    ));
+    let found = kg()
+        .args([
+            "path",
+            "Witkoff",
+            "Putin",
+            "--all-shortest",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(store)
+        .output()
+        .unwrap();
+    let mut on_paths = BTreeSet::new();
+    for p in json(&found.stdout)["paths"].as_array().unwrap() {
+        for hop in p["hops"].as_array().unwrap() {
+            on_paths.insert(hop["from"]["iri"].as_str().unwrap().to_owned());
+            on_paths.insert(hop["to"]["iri"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(path, on_paths);
+}
+
+#[test]
+fn class_and_relation_keep_their_entities_and_facts() {
+    let store = default_store();
+    // --class keeps the entities of the class (the ontology's people have no subclasses).
+    let all = json(&export(store, &["--format", "node-link"]));
+    let persons = all["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["class"] == "person")
+        .count();
+    let people = json(&export(
+        store,
+        &["--format", "node-link", "--class", "Person"],
+    ));
+    assert!(
+        people["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["class"] == "person")
+    );
+    assert_eq!(people["nodes"].as_array().unwrap().len(), persons);
+    assert!(persons > 3);
+    // --relation keeps the relation's facts and the entities they link.
+    let drafted = json(&export(
+        store,
+        &["--format", "node-link", "--relation", "drafted by"],
+    ));
+    let links = drafted["links"].as_array().unwrap();
+    assert!(!links.is_empty() && links.iter().all(|l| l["label"] == "drafted by"));
+    let ends: BTreeSet<&str> = links
+        .iter()
+        .flat_map(|l| [l["source"].as_str().unwrap(), l["target"].as_str().unwrap()])
+        .collect();
+    assert_eq!(ends.len(), drafted["nodes"].as_array().unwrap().len());
+}
+
+#[test]
+fn rdf_subgraphs_hold_the_entities_triples_statements_and_sentences() {
+    let store = default_store();
+    let ntriples = export(
+        store,
+        &["--format", "ntriples", "--around", "Witkoff", "--hops", "1"],
+    );
+    let subgraph = dataset(&ntriples, RdfFormat::NTriples);
+    let text = String::from_utf8(ntriples).unwrap();
+    assert!(text.contains("<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <https://kg.example/peace-talks/id/Steve_Witkoff>"));
+    assert!(
+        text.contains("<https://kg.example/vocab#sentenceNumber>"),
+        "the cited sentences are included"
+    );
+    assert!(subgraph.len() < reference(store).len() / 4);
+    for format in RDF_FORMATS {
+        let bytes = export(
+            store,
+            &["--format", format, "--around", "Witkoff", "--hops", "1"],
+        );
+        assert!(
+            dataset(&bytes, rdf_format(format)) == subgraph,
+            "{format} of a subgraph"
+        );
+    }
+}
+
+#[test]
+fn empty_selections_and_bad_flags_say_so() {
+    let store = default_store();
+    let run = |args: &[&str]| {
+        kg().arg("export")
+            .arg("--store")
+            .arg(store)
+            .args(args)
+            .assert()
+    };
+    run(&["--around", "Witkof", "--format", "svg"])
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains("did you mean"));
+    run(&[
+        "--path",
+        "Witkoff",
+        "Putin",
+        "--max-hops",
+        "1",
+        "--format",
+        "svg",
+    ])
+    .code(1)
+    .stdout("")
+    .stderr(predicates::str::contains("no path"));
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("graph.docx");
+    run(&["-o", docx.to_str().unwrap()]).code(2).stderr(
+        predicates::str::contains("cannot tell the export format")
+            .and(predicates::str::contains(".graphml")),
+    );
+    assert!(!docx.exists());
+    run(&["--format", "pdf"]).code(2);
+    run(&["--format", "csv"])
+        .code(2)
+        .stderr(predicates::str::contains("-o"));
+    run(&["--format", "graphml", "--graph", "default"])
+        .code(2)
+        .stderr(predicates::str::contains("--graph"));
+    run(&[
+        "--format",
+        "nquads",
+        "--graph",
+        "https://example.org/nothing",
+    ])
+    .code(2)
+    .stderr(predicates::str::contains("no named graph"));
+    run(&["--format", "svg", "--class", "Persn"])
+        .code(2)
+        .stderr(predicates::str::contains("did you mean person"));
+    run(&["--format", "svg", "--relation", "drafted bye"]).code(2);
+}
+
+#[test]
+fn named_graphs_go_to_quad_formats_or_one_at_a_time() {
+    let fixture = common::mini_fixture();
+    std::fs::write(
+        fixture.path().join("data/extra.trig"),
+        "<https://example.org/g> { <https://example.org/a> <https://example.org/mini#founded> \"1900\" . }\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    common::build_fixture(fixture.path(), &store, &[]).success();
+    kg().args(["export", "--format", "turtle", "--store"])
+        .arg(&store)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("1 named graph").and(predicates::str::contains("trig")));
+    let nquads = String::from_utf8(export(&store, &["--format", "nquads"])).unwrap();
+    assert!(nquads.contains("\"1900\" <https://example.org/g> ."));
+    let one = String::from_utf8(export(
+        &store,
+        &["--format", "ntriples", "--graph", "https://example.org/g"],
+    ))
+    .unwrap();
+    assert_eq!(
+        one,
+        "<https://example.org/a> <https://example.org/mini#founded> \"1900\" .\n"
+    );
+    let default = export(&store, &["--format", "ntriples", "--graph", "default"]);
+    assert!(dataset(&default, RdfFormat::NTriples) == reference(&store));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_export_quietly() {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("kg"))
+        .args(["export", "--format", "ntriples", "--store"])
+        .arg(default_store())
+        .env_remove("KG_STORE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 100];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit {:?}", output.status.code());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
