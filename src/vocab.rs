@@ -54,6 +54,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// [DCMI Metadata Terms](https://www.dublincore.org/specifications/dublin-core/dcmi-terms/).
+    dcterms, "http://purl.org/dc/terms/", {
+        DESCRIPTION = "description",
+        TITLE = "title",
+    }
+);
+
+vocabulary!(
     /// [VoID](https://www.w3.org/TR/void/), for the dataset's IRI space.
     void, "http://rdfs.org/ns/void#", {
         DATASET = "Dataset",
@@ -80,7 +88,7 @@ vocabulary!(
 
 /// Prefixes every input and query may use without declaring them.
 pub const WELL_KNOWN_PREFIXES: &[(&str, &str)] = &[
-    ("dcterms", "http://purl.org/dc/terms/"),
+    ("dcterms", dcterms::NAMESPACE),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("kg", kg::NAMESPACE),
     ("org", "http://www.w3.org/ns/org#"),

@@ -138,7 +138,12 @@ class Bench:
     def built_store(self, dataset: str, name: str) -> str:
         """A kg store of the dataset, built once (for the groups that only read one)."""
         store = os.path.join(dataset, name)
-        if not os.path.isfile(os.path.join(store, "CURRENT")):
+        current = os.path.join(store, "CURRENT")
+        # A store older than the kg binary may be in a format this kg no longer reads.
+        if os.path.isfile(current) and os.path.getmtime(current) < os.path.getmtime(self.args.kg):
+            log(f"{store} is older than {self.args.kg}: building it again")
+            shutil.rmtree(store)
+        if not os.path.isfile(current):
             log(f"building {store} (setup, not measured)")
             started = time.perf_counter()
             measure([self.args.kg, "build", "--data", os.path.join(dataset, "data"), "--ontology",

@@ -49,11 +49,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 
-use oxigraph::model::{GraphNameRef, NamedNodeRef, Term};
+use oxigraph::model::{GraphNameRef, Term};
 use oxigraph::store::{StorageError, Store};
 
 use crate::graph::Projection;
-use crate::vocab::{WELL_KNOWN_PREFIXES, rdf as rdf_vocab, void};
+use crate::vocab::{dcterms, rdf as rdf_vocab, void};
 
 pub use self::model::PropertyGraph;
 pub use self::rdf::RdfScope;
@@ -446,17 +446,7 @@ pub fn export_tables(
 /// # Errors
 /// Storage errors.
 pub fn dataset_title(store: &Store) -> Result<Option<String>, StorageError> {
-    let Some(dcterms) = WELL_KNOWN_PREFIXES
-        .iter()
-        .find(|(p, _)| *p == "dcterms")
-        .map(|(_, ns)| *ns)
-    else {
-        return Ok(None);
-    };
-    let title = format!("{dcterms}title");
-    let Ok(title) = NamedNodeRef::new(&title) else {
-        return Ok(None);
-    };
+    let title = dcterms::TITLE;
     let mut best: Option<(bool, String)> = None;
     for dataset in store.quads_for_pattern(
         None,
