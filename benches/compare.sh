@@ -6,12 +6,12 @@
 # plot docs/images/growth.png). See BENCHMARKS.md.
 #
 # Usage: benches/compare.sh [--size small|1m|10m] [--reps N] [--only build,path,lookup,graphml,dump]
-#                           [--timeout SECONDS] [--work DIR] [--no-update]
+#                           [--timeout SECONDS] [--datasets DIR] [--no-update]
 #
 # Installs what is missing: the Debian packages of scripts/setup plus python3-venv and time, the peers in
 # benches/.venv (requirements.txt), Morph-KGC in benches/.venv-morph (requirements-morph.txt: it
 # pins another pyoxigraph) and matplotlib in benches/.venv-plot (requirements-plot.txt: igraph
-# would import it). Datasets are generated once into benches/work/.
+# would import it). Datasets are generated once into benches/datasets/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -9,7 +9,7 @@
 //!
 //! The graph is generated (`kg generate --nodes N --edges M --no-provenance`) and built once into
 //! `kg-bench/` under the Cargo target folder, or into `KG_BENCH_CACHE`; later runs reuse it
-//! (`KG_BENCH_CACHE=benches/work` reuses the graphs of `benches/compare.sh`). Run as a test
+//! (`KG_BENCH_CACHE=benches/datasets` reuses the graphs of `benches/compare.sh`). Run as a test
 //! (`cargo test --benches`), every benchmark runs once on a graph of 1,000 nodes.
 
 mod common;

@@ -7,7 +7,7 @@
 # instructions (inclusive) for each.
 #
 # Usage: benches/profile.sh [TOP]     (TOP functions per command, default 25)
-# Output: benches/work/profiles/<command>.callgrind (open with kcachegrind or callgrind_annotate)
+# Output: benches/datasets/profiles/<command>.callgrind (open with kcachegrind or callgrind_annotate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=${1:-25}
@@ -31,13 +31,13 @@ kg=$(cargo build --release --locked --bin kg --message-format=json-render-diagno
 inprocess=$(cargo bench --locked --bench inprocess_paths --no-run --message-format=json-render-diagnostics \
   | executable inprocess_paths)
 
-work=benches/work
-triples=$work/triples-100000
-graph=$work/graph-10000-50000
+datasets=benches/datasets
+triples=$datasets/triples-100000
+graph=$datasets/graph-10000-50000
 [[ -f $triples/generated.json ]] || "$kg" generate --quiet --out "$triples" --triples 100000
 [[ -f $graph/generated.json ]] || "$kg" generate --quiet --out "$graph" --nodes 10000 --edges 50000 --no-provenance
 [[ -f $graph/kg-store/CURRENT ]] || "$kg" build --quiet --data "$graph/data" --ontology "$graph/ontology" --store "$graph/kg-store" >/dev/null
-out=$work/profiles
+out=$datasets/profiles
 mkdir -p "$out"
 IFS=, read -r from to < <(sed -n 2p "$graph/pairs.csv")
 

@@ -7,8 +7,70 @@
 //! visits — and says when a bound cut its answer ([`Paths::truncated`]), never silently.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::graph::{Projection, Step};
+
+/// Hashes node and edge indexes with one rotate, xor and multiply per word instead of `SipHash`'s
+/// rounds: the searches below insert every node they visit into hash maps, and with `SipHash`
+/// that hashing was half of a shortest-path query. The keys are indexes kg assigned itself, not
+/// values a client chose, so resistance to collision flooding buys nothing here.
+#[derive(Debug, Default, Clone, Copy)]
+struct IndexHasher(u64);
+
+impl IndexHasher {
+    /// An odd constant with well-spread bits (2⁶⁴ divided by the golden ratio).
+    const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(Self::SPREAD);
+    }
+}
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        // The multiply moves entropy upwards; fold it back so the low bits, which pick the
+        // bucket, depend on every bit of the key.
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+/// A hash map keyed by node index.
+type NodeMap<V> = HashMap<u32, V, BuildHasherDefault<IndexHasher>>;
+
+/// A set of indexes (or small tuples of them).
+type IndexSet<T> = HashSet<T, BuildHasherDefault<IndexHasher>>;
+
+/// A map holding one entry.
+fn node_map<V>(key: u32, value: V) -> NodeMap<V> {
+    let mut map = NodeMap::default();
+    map.insert(key, value);
+    map
+}
 
 /// Default and hard limits.
 pub mod limits {
@@ -56,6 +118,9 @@ impl Default for PathQuery {
 
 impl PathQuery {
     fn allows(&self, projection: &Projection, edge: u32) -> bool {
+        if self.exclude.is_empty() && self.via.is_none() {
+            return true;
+        }
         let predicate = projection.edge(edge).predicate();
         !self.exclude.contains(&predicate)
             && self.via.as_ref().is_none_or(|v| v.contains(&predicate))
@@ -152,8 +217,8 @@ impl Budget {
 /// Nodes and edges a search must avoid (for Yen's spur paths).
 #[derive(Debug, Default)]
 struct Bans {
-    nodes: HashSet<u32>,
-    edges: HashSet<(u32, u32, bool)>,
+    nodes: IndexSet<u32>,
+    edges: IndexSet<(u32, u32, bool)>,
 }
 
 /// The shortest path from `from` to `to`, by bidirectional breadth-first search.
@@ -190,14 +255,15 @@ fn bidirectional(
     }
     // For each visited node: how it was reached (previous node and step; for the backward side,
     // the step that leaves it towards the target) and its depth on that side.
-    let mut forward: Visits = HashMap::from([(from, (None, 0))]);
-    let mut backward: Visits = HashMap::from([(to, (None, 0))]);
+    let mut forward: Visits = node_map(from, (None, 0));
+    let mut backward: Visits = node_map(to, (None, 0));
     let mut forward_frontier = vec![from];
     let mut backward_frontier = vec![to];
     let (mut forward_depth, mut backward_depth) = (0, 0);
     let allowed = |step: &Step| {
         query.allows(projection, step.edge)
-            && !bans.edges.contains(&(step.edge, step.node, step.forward))
+            && (bans.edges.is_empty()
+                || !bans.edges.contains(&(step.edge, step.node, step.forward)))
     };
     while !forward_frontier.is_empty()
         && !backward_frontier.is_empty()
@@ -218,9 +284,9 @@ fn bidirectional(
                     if !budget.spend() {
                         return None;
                     }
-                    if !allowed(&step)
+                    if forward.contains_key(&step.node)
+                        || !allowed(&step)
                         || bans.nodes.contains(&step.node)
-                        || forward.contains_key(&step.node)
                     {
                         continue;
                     }
@@ -245,9 +311,9 @@ fn bidirectional(
                         node,
                         forward: step.forward,
                     };
-                    if !allowed(&into)
+                    if backward.contains_key(&step.node)
+                        || !allowed(&into)
                         || bans.nodes.contains(&step.node)
-                        || backward.contains_key(&step.node)
                     {
                         continue;
                     }
@@ -268,7 +334,7 @@ fn bidirectional(
 }
 
 /// Visited nodes of one side of a bidirectional search: how each was reached, and its depth.
-type Visits = HashMap<u32, (Option<(u32, Step)>, usize)>;
+type Visits = NodeMap<(Option<(u32, Step)>, usize)>;
 
 /// Stitches the two half paths at the meeting node.
 fn join(from: u32, meeting: u32, forward: &Visits, backward: &Visits) -> Path {
@@ -296,8 +362,8 @@ fn distances(
     reverse: bool,
     max: usize,
     budget: &mut Budget,
-) -> Option<HashMap<u32, usize>> {
-    let mut distance = HashMap::from([(start, 0)]);
+) -> Option<NodeMap<usize>> {
+    let mut distance = node_map(start, 0);
     let mut queue = VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         let d = distance[&node];
@@ -499,7 +565,7 @@ pub fn neighbourhood(
 ) -> Neighbourhood {
     let hops = hops.min(limits::MAX_HOPS);
     let mut budget = Budget::new(query.budget);
-    let mut distance: HashMap<u32, usize> = HashMap::from([(centre, 0)]);
+    let mut distance: NodeMap<usize> = node_map(centre, 0);
     let mut order = vec![(centre, 0)];
     let mut queue = VecDeque::from([centre]);
     let mut truncated = None;

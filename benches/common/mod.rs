@@ -50,7 +50,7 @@ impl BenchGraph {
 /// # Errors
 /// When generating or building fails.
 pub fn cached_graph(cache: &Path, nodes: u64, edges: u64) -> BenchResult<(BenchGraph, Projection)> {
-    // The layout of `benches/compare.sh`'s datasets, so `KG_BENCH_CACHE=benches/work` reuses them.
+    // The layout of `benches/compare.sh`'s datasets, so `KG_BENCH_CACHE=benches/datasets` reuses them.
     let folder = cache.join(format!("graph-{nodes}-{edges}"));
     let graph = BenchGraph {
         dataset: folder.clone(),

@@ -3,7 +3,7 @@ ratios kg / peer. Called by benches/compare.sh (which installs the peers and bui
 BENCHMARKS.md for what each comparison measures.
 
     compare.py --kg KG --inprocess BIN --morph-python PY [--size small|1m|10m] [--reps N]
-               [--only build,path,lookup,graphml,dump] [--work DIR] [--results DIR]
+               [--only build,path,lookup,graphml,dump] [--datasets DIR] [--results DIR]
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.size = SIZES[args.size]
-        self.work = os.path.abspath(args.work)
+        self.work = os.path.abspath(args.datasets)
         os.makedirs(self.work, exist_ok=True)
         self.runs: dict[str, list[dict]] = {}
         self.checks: list[dict] = []
@@ -607,7 +607,7 @@ def main() -> None:
     parser.add_argument("--size", choices=SIZES, default="small")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--only", default="")
-    parser.add_argument("--work", default=os.path.join(BENCHES, "work"))
+    parser.add_argument("--datasets", default=os.path.join(BENCHES, "datasets"))
     parser.add_argument("--results", default=os.path.join(BENCHES, "results"))
     parser.add_argument("--no-update", action="store_true", help="leave BENCHMARKS.md alone")
     parser.add_argument("--report-only", action="store_true",
