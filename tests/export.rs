@@ -696,6 +696,67 @@ fn named_graphs_go_to_quad_formats_or_one_at_a_time() {
 }
 
 #[test]
+fn literal_facts_of_rdf_inputs_are_node_attributes() {
+    // The projection keeps node attributes; literal facts of RDF inputs reach the store without
+    // passing through the tables, and must reach the projection too, in the store's form.
+    let fixture = common::mini_fixture();
+    std::fs::write(
+        fixture.path().join("data/extra.ttl"),
+        r#"@prefix ex: <https://example.org/mini#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix mini: <https://example.org/mini/id/> .
+mini:alice rdfs:comment "Une personne."@fr , "A person from an RDF file."@en-GB ;
+    ex:employees "+0042"^^xsd:int , "42"^^xsd:integer ;
+    ex:shoeSize "4.50"^^xsd:decimal ;
+    ex:nickname "Ally" , "Ally"@en .
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        fixture.path().join("data/extra.trig"),
+        "<https://example.org/g> { <https://example.org/mini/id/alice> <https://example.org/mini#nickname> \"Hidden\" . }\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    common::build_fixture(fixture.path(), &store, &[]).success();
+    let (nodes, _) = export_csv(&store, &[]);
+    let nodes = String::from_utf8(nodes).unwrap();
+    let mut lines = nodes.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "id,iri,label,class,classes,description,altLabel,birth date,employees,founded,nickname,shoeSize"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "acme,https://example.org/mini/id/acme,Acme Corporation,organization,organization,,,,1200,1950,,"
+        )
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "alice,https://example.org/mini/id/alice,Alice Liddell,person,person,A person from an RDF file.,Al|Ali,1990-05-04,42,,Ally|Ally,4.5"
+        ),
+        "the English comment, integer forms merged as the store merges them, the named graph left out"
+    );
+    let projection = projection(&store);
+    let alice = projection.nodes_named("alice")[0].0;
+    let shoe_size = projection
+        .node(alice)
+        .attributes()
+        .find(|a| projection.property(a.property).iri == "https://example.org/mini#shoeSize")
+        .unwrap();
+    assert_eq!(
+        (shoe_size.value, shoe_size.datatype()),
+        ("4.5", "http://www.w3.org/2001/XMLSchema#decimal")
+    );
+}
+
+#[test]
 fn a_closed_pipe_ends_the_export_quietly() {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("kg"))
         .args(["export", "--format", "ntriples", "--store"])

@@ -230,7 +230,7 @@ pub fn write(
         .map(|k| dot_string(&attribute_name(&k.name)))
         .collect();
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         let colour = graph.colour(node.class);
         write!(
             out,

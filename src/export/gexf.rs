@@ -38,7 +38,7 @@ pub fn write(
 
     xml.start("nodes", &[])?;
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         xml.start("node", &[("id", node.id), ("label", node.label)])?;
         xml.start("attvalues", &[])?;
         let fixed = [

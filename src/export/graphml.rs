@@ -57,7 +57,7 @@ pub fn write(
     xml.start("graph", &[("id", "G"), ("edgedefault", "directed")])?;
     xml.text_element("data", &[("key", "g0")], title)?;
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         xml.start("node", &[("id", node.id)])?;
         let fixed = [
             node.iri,

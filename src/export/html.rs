@@ -109,7 +109,7 @@ fn write_data(
     }
     write!(data, ",\n\"nodes\":[")?;
     for (position, names) in names.iter().enumerate() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         let attributes: Vec<(&str, &super::model::Value)> = node
             .attributes
             .iter()

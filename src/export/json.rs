@@ -68,7 +68,7 @@ pub fn write_cytoscape(
     serde_json::to_writer(&mut *out, title).map_err(std::io::Error::from)?;
     write!(out, ",\"directed\":true}},\n\"elements\":{{\"nodes\":[")?;
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         let mut element = Map::new();
         element.insert("data".into(), Json::Object(node_object(graph, &node)));
         out.write_all(separator(position))?;
@@ -107,7 +107,7 @@ pub fn write_node_link(
     serde_json::to_writer(&mut *out, title).map_err(std::io::Error::from)?;
     write!(out, "}},\n\"nodes\":[")?;
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         out.write_all(separator(position))?;
         serde_json::to_writer(&mut *out, &node_object(graph, &node))
             .map_err(std::io::Error::from)?;

@@ -14,9 +14,11 @@
 //! | edge | `documents`, `dates` | the documents and dates, `\|`-joined |
 //! | edge | `sentences` | the cited sentences' words (when the build had the texts), ` \| `-joined |
 //!
-//! Node attributes are read from the store one node at a time (a first pass over the selected
-//! nodes decides each attribute's key and type), so the view holds no more than one node's
-//! attributes at once.
+//! Node attributes come from the projection, which keeps every literal fact about each node
+//! ([`crate::graph::Node::attributes`]): a first pass over the selected nodes decides each
+//! attribute's key and type, then each node's record is made when a writer asks for it, so the
+//! view holds no more than one node's attributes at once. The store is read once per property
+//! (its label) and once per class (its ancestors), never per node.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -167,13 +169,15 @@ pub struct EdgeRecord<'g> {
 
 /// A subgraph of the projection as a property graph.
 pub struct PropertyGraph<'a> {
-    store: &'a Store,
     projection: &'a Projection,
     subgraph: &'a Subgraph,
     ids: Vec<&'a str>,
     edge_prefix: String,
     keys: Vec<Key>,
-    key_of: HashMap<String, usize>,
+    /// The key of each projection property, by property index.
+    key_of: Vec<Option<usize>>,
+    /// The index of `rdfs:comment` among the projection's properties.
+    comment: Option<u32>,
     main_class: Vec<Option<u32>>,
     class_rank: Vec<Option<usize>>,
     legend: Vec<(u32, usize)>,
@@ -201,10 +205,10 @@ struct Scan {
 
 impl<'a> PropertyGraph<'a> {
     /// The view of `subgraph`: decides node ids, the literal attribute keys (one pass over the
-    /// selected nodes' triples) and each node's main class.
+    /// selected nodes' attributes) and each node's main class.
     ///
     /// # Errors
-    /// Storage errors; [`ExportError::InvalidIri`] for a corrupt projection.
+    /// Storage errors.
     pub fn new(
         store: &'a Store,
         projection: &'a Projection,
@@ -212,22 +216,20 @@ impl<'a> PropertyGraph<'a> {
     ) -> Result<Self, ExportError> {
         let ids = node_ids(projection, subgraph);
         let edge_prefix = edge_prefix(&ids);
-        let keys = literal_keys(store, projection, subgraph)?;
-        let key_of = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.predicate.clone(), i))
-            .collect();
-
+        let (keys, key_of) = literal_keys(store, projection, subgraph)?;
+        let comment = projection
+            .properties()
+            .position(|p| p.iri == rdfs::COMMENT.as_str())
+            .and_then(|i| u32::try_from(i).ok());
         let (main_class, legend, class_rank) = main_classes(store, projection, subgraph)?;
         Ok(Self {
-            store,
             projection,
             subgraph,
             ids,
             edge_prefix,
             keys,
             key_of,
+            comment,
             main_class,
             class_rank,
             legend,
@@ -288,38 +290,34 @@ impl<'a> PropertyGraph<'a> {
         }
     }
 
-    /// The node at `position` with its attributes (read from the store).
-    ///
-    /// # Errors
-    /// Storage errors.
-    pub fn node(&self, position: usize) -> Result<NodeRecord<'a>, ExportError> {
+    /// The node at `position` with its attributes (from the projection). Its description is
+    /// its English (or untagged) `rdfs:comment`, else any; among several, the first in the
+    /// projection's order (by datatype or language, then value).
+    pub fn node(&self, position: usize) -> NodeRecord<'a> {
         let index = self.subgraph.nodes[position];
         let node = self.projection.node(index);
-        let mut values: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-        let mut description: Option<(bool, String)> = None;
-        for_each_literal(self.store, node.iri(), |predicate, literal| {
-            if predicate == rdfs::COMMENT {
-                let english = literal.language().is_none_or(|l| l.starts_with("en"));
+        let mut values: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+        let mut description: Option<(bool, &str)> = None;
+        for attribute in node.attributes() {
+            if Some(attribute.property) == self.comment {
+                let english = attribute.language().is_none_or(|l| l.starts_with("en"));
                 if description
                     .as_ref()
                     .is_none_or(|(was_english, _)| english && !was_english)
                 {
-                    description = Some((english, literal.value().to_owned()));
+                    description = Some((english, attribute.value));
                 }
-            } else if let Some(&k) = self.key_of.get(predicate.as_str()) {
-                values
-                    .entry(k)
-                    .or_default()
-                    .push(literal.value().to_owned());
+            } else if let Some(k) = self.key_of[attribute.property as usize] {
+                values.entry(k).or_default().push(attribute.value);
             }
-        })?;
+        }
         let attributes = values
             .into_iter()
             .map(|(k, mut values)| {
-                values.sort();
+                values.sort_unstable();
                 let value = match values.as_slice() {
                     [one] => typed_value(self.keys[k].kind, one)
-                        .unwrap_or_else(|| Value::String(one.clone())),
+                        .unwrap_or_else(|| Value::String((*one).to_owned())),
                     _ => Value::String(values.join("|")),
                 };
                 (k, value)
@@ -329,16 +327,16 @@ impl<'a> PropertyGraph<'a> {
             .types()
             .map(|c| self.projection.class(c).label)
             .collect();
-        Ok(NodeRecord {
+        NodeRecord {
             index,
             id: self.ids[position],
             iri: node.iri(),
             label: node.label(),
             class: self.main_class[position],
             classes: classes.join("|"),
-            description: description.map(|(_, d)| d),
+            description: description.map(|(_, d)| d.to_owned()),
             attributes,
-        })
+        }
     }
 
     /// The label of a class.
@@ -428,23 +426,34 @@ fn edge_prefix(ids: &[&str]) -> String {
     edge_prefix
 }
 
-/// The literal attribute keys of the selected nodes, by predicate IRI: one pass over their
-/// literal triples decides each key's name and type.
+/// The literal keys and, for each projection property, its key.
+type LiteralKeys = (Vec<Key>, Vec<Option<usize>>);
+
+/// The literal attribute keys of the selected nodes, by property IRI: one pass over their
+/// attributes decides each key's name and type.
 fn literal_keys(
     store: &Store,
     projection: &Projection,
     subgraph: &Subgraph,
-) -> Result<Vec<Key>, ExportError> {
-    let mut scans: BTreeMap<String, Scan> = BTreeMap::new();
+) -> Result<LiteralKeys, ExportError> {
+    let mut scans: Vec<Option<Scan>> = Vec::new();
+    scans.resize_with(projection.property_count(), || None);
+    // Labels and descriptions have their own fields.
+    let own_field: Vec<bool> = projection
+        .properties()
+        .map(|p| p.iri == rdfs::LABEL.as_str() || p.iri == rdfs::COMMENT.as_str())
+        .collect();
     for &n in &subgraph.nodes {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for_each_literal(store, projection.node(n).iri(), |predicate, literal| {
-            if predicate == rdfs::LABEL || predicate == rdfs::COMMENT {
-                return;
+        // A node's attributes come grouped by property.
+        let mut previous: Option<u32> = None;
+        for attribute in projection.node(n).attributes() {
+            let property = attribute.property;
+            if own_field[property as usize] {
+                continue;
             }
-            let scan = scans.entry(predicate.as_str().to_owned()).or_default();
-            let kind = kind_of(literal);
-            if typed_value(kind, literal.value()).is_none() {
+            let scan = scans[property as usize].get_or_insert_with(Scan::default);
+            let kind = kind_of(attribute.datatype());
+            if typed_value(kind, attribute.value).is_none() {
                 scan.misfit = true;
             }
             scan.kind = Some(match scan.kind {
@@ -452,16 +461,22 @@ fn literal_keys(
                 Some(k) if k == kind => k,
                 Some(_) => ValueKind::String,
             });
-            let count = counts.entry(predicate.as_str().to_owned()).or_default();
-            *count += 1;
-            if *count > 1 {
+            if previous == Some(property) {
                 scan.multiple = true;
             }
-        })?;
+            previous = Some(property);
+        }
     }
+    let mut scans: Vec<(&str, u32, Scan)> = (0_u32..)
+        .zip(scans)
+        .filter_map(|(property, scan)| Some((projection.property(property).iri, property, scan?)))
+        .collect();
+    scans.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut keys = Vec::with_capacity(scans.len());
+    let mut key_of = vec![None; projection.property_count()];
     let mut taken: HashSet<String> = NODE_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    for (predicate, scan) in scans {
+    for (predicate, property, scan) in scans {
+        let predicate = predicate.to_owned();
         let local = crate::ontology::local_name(&predicate).to_owned();
         let candidates = [
             label_of(store, &predicate)?,
@@ -479,13 +494,14 @@ fn literal_keys(
         } else {
             scan.kind.unwrap_or(ValueKind::String)
         };
+        key_of[property as usize] = Some(keys.len());
         keys.push(Key {
             name,
             kind,
             predicate,
         });
     }
-    Ok(keys)
+    Ok((keys, key_of))
 }
 
 /// Each node's main class, the legend (class, nodes) by count then label, and each class's
@@ -588,29 +604,6 @@ fn hsl(hue: f64, saturation: f64, lightness: f64) -> [u8; 3] {
     [byte(red), byte(green), byte(blue)]
 }
 
-/// Calls `f` with each literal triple (predicate, literal) of `iri` in the default graph.
-fn for_each_literal(
-    store: &Store,
-    iri: &str,
-    mut f: impl FnMut(NamedNodeRef<'_>, &oxigraph::model::Literal),
-) -> Result<(), ExportError> {
-    let subject = NamedNodeRef::new(iri).map_err(|_| ExportError::InvalidIri {
-        iri: iri.to_owned(),
-    })?;
-    for quad in store.quads_for_pattern(
-        Some(subject.into()),
-        None,
-        None,
-        Some(GraphNameRef::DefaultGraph),
-    ) {
-        let quad = quad?;
-        if let Term::Literal(literal) = &quad.object {
-            f(quad.predicate.as_ref(), literal);
-        }
-    }
-    Ok(())
-}
-
 /// The English (else untagged, else any) `rdfs:label` of an IRI.
 fn label_of(store: &Store, iri: &str) -> Result<Option<String>, StorageError> {
     let Ok(subject) = NamedNodeRef::new(iri) else {
@@ -681,9 +674,8 @@ fn class_ancestors(
     Ok(all)
 }
 
-/// The value kind a literal's datatype suggests.
-fn kind_of(literal: &oxigraph::model::Literal) -> ValueKind {
-    let datatype = literal.datatype();
+/// The value kind a datatype (an IRI) suggests.
+fn kind_of(datatype: &str) -> ValueKind {
     let integers = [
         xsd::INTEGER,
         xsd::LONG,
@@ -699,11 +691,14 @@ fn kind_of(literal: &oxigraph::model::Literal) -> ValueKind {
         xsd::UNSIGNED_SHORT,
         xsd::UNSIGNED_BYTE,
     ];
-    if integers.contains(&datatype) {
+    if integers.iter().any(|d| d.as_str() == datatype) {
         ValueKind::Long
-    } else if datatype == xsd::DOUBLE || datatype == xsd::FLOAT || datatype == xsd::DECIMAL {
+    } else if [xsd::DOUBLE, xsd::FLOAT, xsd::DECIMAL]
+        .iter()
+        .any(|d| d.as_str() == datatype)
+    {
         ValueKind::Double
-    } else if datatype == xsd::BOOLEAN {
+    } else if datatype == xsd::BOOLEAN.as_str() {
         ValueKind::Boolean
     } else {
         ValueKind::String

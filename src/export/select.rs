@@ -332,7 +332,7 @@ mod tests {
             edges: vec![edge(0, 1, 0), edge(1, 2, 0), edge(2, 3, 1)],
             classes: vec![term("https://o/A"), term("https://o/B")],
             predicates: vec![term("https://o/p"), term("https://o/q")],
-            names: Vec::new(),
+            ..ProjectionData::default()
         }
         .assemble()
         .unwrap()

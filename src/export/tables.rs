@@ -26,7 +26,7 @@ pub fn write(
     table.write_record(&header).map_err(csv_error)?;
     let width = header.len();
     for position in 0..graph.nodes().len() {
-        let node = graph.node(position)?;
+        let node = graph.node(position);
         let mut row: Vec<String> = vec![
             node.id.to_owned(),
             node.iri.to_owned(),

@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
-use oxigraph::model::{NamedNode, Term as RdfTerm};
+use oxigraph::model::{Literal, NamedNode, Term as RdfTerm};
 
-use super::file::{EdgeData, NodeData, ProjectionData, ProjectionFileError};
+use super::assemble::{EdgeData, LiteralTypeData, NodeData, ProjectionData};
+use super::file::ProjectionFileError;
 use super::{Evidence, NameKind, Projection};
-use crate::ingest::{EmittedFact, EntityIndex};
+use crate::ingest::literal::stored_form;
+use crate::ingest::{EmittedFact, EntityIndex, FactOrigin};
 use crate::ontology::{Ontology, local_name};
 use crate::suggest::fold;
 use crate::vocab::{kg, rdf, rdfs, skos};
 
-/// Collects nodes, edges and names while a build emits its facts.
+/// Collects nodes, edges, names and node attributes while a build emits its facts.
 pub struct ProjectionBuilder<'a> {
     ontology: &'a Ontology,
     entities: &'a EntityIndex,
@@ -21,6 +23,9 @@ pub struct ProjectionBuilder<'a> {
     english_label: Vec<bool>,
     class_of: HashMap<NamedNode, u32>,
     predicate_of: HashMap<NamedNode, u32>,
+    property_of: HashMap<NamedNode, u32>,
+    datatype_of: HashMap<String, u32>,
+    language_of: HashMap<String, u32>,
 }
 
 impl<'a> ProjectionBuilder<'a> {
@@ -49,6 +54,9 @@ impl<'a> ProjectionBuilder<'a> {
             english_label: Vec::with_capacity(iris.len()),
             class_of: HashMap::new(),
             predicate_of: HashMap::new(),
+            property_of: HashMap::new(),
+            datatype_of: HashMap::new(),
+            language_of: HashMap::new(),
         };
         for (index, iri) in (0_u32..).zip(iris) {
             let id = entities
@@ -101,14 +109,59 @@ impl<'a> ProjectionBuilder<'a> {
         index
     }
 
+    fn property(&mut self, iri: &NamedNode) -> u32 {
+        if let Some(&index) = self.property_of.get(iri) {
+            return index;
+        }
+        let index = u32::try_from(self.data.properties.len()).unwrap_or(u32::MAX);
+        self.data.properties.push(self.term(iri));
+        self.property_of.insert(iri.clone(), index);
+        index
+    }
+
+    /// The index of a literal's datatype, or of its language tag.
+    fn literal_type(&mut self, literal: &Literal) -> u32 {
+        let (of, key, data): (_, &str, fn(String) -> LiteralTypeData) = match literal.language() {
+            Some(language) => (&mut self.language_of, language, LiteralTypeData::Language),
+            None => (
+                &mut self.datatype_of,
+                literal.datatype().as_str(),
+                LiteralTypeData::Datatype,
+            ),
+        };
+        if let Some(&index) = of.get(key) {
+            return index;
+        }
+        let index = u32::try_from(self.data.literal_types.len()).unwrap_or(u32::MAX);
+        of.insert(key.to_owned(), index);
+        self.data.literal_types.push(data(key.to_owned()));
+        index
+    }
+
     /// Takes in one emitted fact: labels and aliases name nodes, facts between two entities
-    /// become edges (the same fact from several rows becomes one edge with all the evidence).
+    /// become edges (the same fact from several rows becomes one edge with all the evidence),
+    /// and every literal fact but an `rdfs:label` becomes an attribute of its node, in the form
+    /// the store keeps (the store holds each triple once, and so do the attributes). Labels and
+    /// aliases of RDF inputs name no node.
     pub fn add(&mut self, emitted: EmittedFact<'_>) {
         let fact = emitted.fact;
         let Some(&subject) = self.node_of.get(&fact.subject) else {
             return;
         };
         let predicate = fact.predicate.as_ref();
+        if let RdfTerm::Literal(literal) = &fact.object
+            && predicate != rdfs::LABEL
+        {
+            let literal = stored_form(literal);
+            let property = self.property(&fact.predicate);
+            let literal_type = self.literal_type(&literal);
+            self.data
+                .attributes
+                .push(subject, property, literal_type, literal.value());
+        }
+        if emitted.origin == FactOrigin::Rdf && matches!(fact.object, RdfTerm::Literal(_)) {
+            return;
+        }
         match &fact.object {
             RdfTerm::Literal(literal) if predicate == rdfs::LABEL => {
                 let english = literal.language().is_none_or(|l| l.starts_with("en"));

@@ -1,15 +1,21 @@
-//! The saved projection (`graph.kgp`) and how projections are assembled.
+//! The saved projection (`graph.kgp`): its layout, the validation that makes every later access
+//! safe, saving and loading. [`super::assemble`] writes the layout.
 //!
 //! ```text
 //! "KGPROJ" u16 version   u64 string bytes   u64 array words
 //! strings                UTF-8, every string of the projection
 //! arrays                 little-endian u32 words:
-//!   counts     nodes edges classes predicates documents evidence names node-types
+//!   counts     nodes edges classes predicates documents evidence names node-types properties
+//!              literal-types attributes
 //!   classes    × (iri offset, iri length, label offset, label length)
 //!   predicates × (same)
+//!   properties × (same): the predicates of literal attributes
+//!   literal types × (offset, length, 0 for a datatype IRI or 1 for a language tag)
 //!   documents  × (id offset, id length)
-//!   nodes      × (iri, id, label as offset/length pairs, first type, type count)
+//!   nodes      × (iri, id, label as offset/length pairs, first type, type count,
+//!                 first attribute, attribute count)
 //!   node types × class index
+//!   attributes × (property, value offset, value length, literal type), grouped by node
 //!   edges      × (subject, object, predicate, first evidence, evidence count), sorted by subject
 //!   evidence   × (document, sentence + 1 or 0, date offset, date length + 1 or 0, text offset,
 //!                 text length + 1 or 0)
@@ -21,17 +27,16 @@
 //! Loading reads the two parts into memory and checks every offset, index and ordering once, so
 //! that later accesses cannot fail: a truncated or corrupt file is an error, never a panic.
 
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    DOCUMENT_WORDS, EDGE_WORDS, EVIDENCE_WORDS, Evidence, Layout, NAME_WORDS, NODE_WORDS, NameKind,
-    Projection, TERM_WORDS,
+    ATTRIBUTE_WORDS, DOCUMENT_WORDS, EDGE_WORDS, EVIDENCE_WORDS, LITERAL_TYPE_WORDS, Layout,
+    NAME_WORDS, NODE_WORDS, NameKind, Projection, TERM_WORDS,
 };
 
 const MAGIC: &[u8; 6] = b"KGPROJ";
-const VERSION: u16 = 2;
+const VERSION: u16 = 3;
 const HEADER: usize = 6 + 2 + 8 + 8;
 
 /// Errors reading, writing or assembling a projection.
@@ -49,287 +54,9 @@ pub enum ProjectionFileError {
     TooLarge(&'static str),
 }
 
-/// A node to assemble.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeData {
-    /// IRI.
-    pub iri: String,
-    /// Id.
-    pub id: String,
-    /// Label.
-    pub label: String,
-    /// Class indexes.
-    pub types: Vec<u32>,
-}
-
-/// An edge to assemble.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EdgeData {
-    /// Subject node.
-    pub source: u32,
-    /// Object node.
-    pub target: u32,
-    /// Predicate index.
-    pub predicate: u32,
-    /// Evidence.
-    pub evidence: Vec<Evidence>,
-}
-
-/// Everything a projection holds, as owned values: what builders and tests assemble.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProjectionData {
-    /// Nodes.
-    pub nodes: Vec<NodeData>,
-    /// Edges, in any order; edges with the same subject, object and predicate are merged.
-    pub edges: Vec<EdgeData>,
-    /// Classes: (IRI, label).
-    pub classes: Vec<(String, String)>,
-    /// Predicates: (IRI, label).
-    pub predicates: Vec<(String, String)>,
-    /// Names: (folded name, node, kind).
-    pub names: Vec<(String, u32, NameKind)>,
-}
-
-fn word_count(n: usize, what: &'static str) -> Result<u32, ProjectionFileError> {
-    u32::try_from(n).map_err(|_| ProjectionFileError::TooLarge(what))
-}
-
-/// Appends strings to the string area, sharing repeated ones when asked.
-struct Strings {
-    text: String,
-    shared: HashMap<String, (u32, u32)>,
-}
-
-impl Strings {
-    fn add(&mut self, value: &str) -> Result<(u32, u32), ProjectionFileError> {
-        let offset = word_count(self.text.len(), "more than 4 GiB of text")?;
-        let len = word_count(value.len(), "a string longer than 4 GiB")?;
-        self.text.push_str(value);
-        word_count(self.text.len(), "more than 4 GiB of text")?;
-        Ok((offset, len))
-    }
-
-    fn shared(&mut self, value: &str) -> Result<(u32, u32), ProjectionFileError> {
-        if let Some(&found) = self.shared.get(value) {
-            return Ok(found);
-        }
-        let found = self.add(value)?;
-        self.shared.insert(value.to_owned(), found);
-        Ok(found)
-    }
-
-    /// An optional string as (offset, length + 1), (0, 0) for none.
-    fn optional(&mut self, value: Option<&str>) -> Result<(u32, u32), ProjectionFileError> {
-        match value {
-            Some(value) => {
-                let (offset, len) = self.shared(value)?;
-                Ok((
-                    offset,
-                    len.checked_add(1)
-                        .ok_or(ProjectionFileError::TooLarge("string"))?,
-                ))
-            }
-            None => Ok((0, 0)),
-        }
-    }
-}
-
-impl ProjectionData {
-    /// Assembles the projection: merges parallel duplicates, sorts edges by subject, builds the
-    /// indexes, and checks the result as a load would.
-    ///
-    /// # Errors
-    /// [`ProjectionFileError::TooLarge`] beyond 2³² nodes, edges or bytes of text;
-    /// [`ProjectionFileError::Corrupt`] when an index is out of range.
-    pub fn assemble(mut self) -> Result<Projection, ProjectionFileError> {
-        let (strings, words) = self.encode()?;
-        Projection::from_parts(strings, words).map_err(|reason| ProjectionFileError::Corrupt {
-            path: PathBuf::from("(assembled)"),
-            reason,
-        })
-    }
-
-    fn encode(&mut self) -> Result<(String, Vec<u8>), ProjectionFileError> {
-        let edges = merge_edges(std::mem::take(&mut self.edges));
-        self.names.sort();
-        self.names.dedup();
-        let mut strings = Strings {
-            text: String::new(),
-            shared: HashMap::new(),
-        };
-        let mut documents: Vec<&str> = Vec::new();
-        let mut document_of: HashMap<&str, u32> = HashMap::new();
-        for evidence in edges.iter().flat_map(|e| &e.evidence) {
-            if !document_of.contains_key(evidence.document.as_str()) {
-                document_of.insert(
-                    &evidence.document,
-                    word_count(documents.len(), "documents")?,
-                );
-                documents.push(&evidence.document);
-            }
-        }
-        let mut out: Vec<u32> = Vec::new();
-        for count in [
-            self.nodes.len(),
-            edges.len(),
-            self.classes.len(),
-            self.predicates.len(),
-            documents.len(),
-            edges.iter().map(|e| e.evidence.len()).sum(),
-            self.names.len(),
-            self.nodes.iter().map(|n| n.types.len()).sum(),
-        ] {
-            out.push(word_count(count, "too many items")?);
-        }
-        for (iri, label) in self.classes.iter().chain(&self.predicates) {
-            let (iri_at, iri_len) = strings.shared(iri)?;
-            let (label_at, label_len) = strings.shared(label)?;
-            out.extend([iri_at, iri_len, label_at, label_len]);
-        }
-        for document in &documents {
-            let (at, len) = strings.shared(document)?;
-            out.extend([at, len]);
-        }
-        self.encode_nodes(&mut strings, &mut out)?;
-        encode_edges(&edges, &document_of, &mut strings, &mut out)?;
-        encode_adjacency(self.nodes.len(), &edges, &mut out)?;
-        for (folded, node, kind) in &self.names {
-            let (at, len) = strings.add(folded)?;
-            out.extend([at, len, *node, kind.word()]);
-        }
-        let mut words = Vec::with_capacity(out.len() * 4);
-        for word in out {
-            words.extend_from_slice(&word.to_le_bytes());
-        }
-        Ok((strings.text, words))
-    }
-
-    /// Node records, then the list of their classes.
-    fn encode_nodes(
-        &self,
-        strings: &mut Strings,
-        out: &mut Vec<u32>,
-    ) -> Result<(), ProjectionFileError> {
-        let mut first_type = 0_u32;
-        for node in &self.nodes {
-            let (iri_at, iri_len) = strings.add(&node.iri)?;
-            let (id_at, id_len) = strings.add(&node.id)?;
-            let (label_at, label_len) = strings.add(&node.label)?;
-            let types = word_count(node.types.len(), "node types")?;
-            out.extend([
-                iri_at, iri_len, id_at, id_len, label_at, label_len, first_type, types,
-            ]);
-            first_type = first_type
-                .checked_add(types)
-                .ok_or(ProjectionFileError::TooLarge("node types"))?;
-        }
-        for node in &self.nodes {
-            out.extend(&node.types);
-        }
-        Ok(())
-    }
-}
-
-/// Sorts edges by (subject, object, predicate) and merges duplicates, their evidence sorted
-/// and without repeats.
-fn merge_edges(mut edges: Vec<EdgeData>) -> Vec<EdgeData> {
-    edges.sort_by_key(|e| (e.source, e.target, e.predicate));
-    let mut merged: Vec<EdgeData> = Vec::with_capacity(edges.len());
-    for edge in edges {
-        match merged.last_mut() {
-            Some(last)
-                if (last.source, last.target, last.predicate)
-                    == (edge.source, edge.target, edge.predicate) =>
-            {
-                last.evidence.extend(edge.evidence);
-            }
-            _ => merged.push(edge),
-        }
-    }
-    for edge in &mut merged {
-        edge.evidence.sort_by(|a, b| {
-            (&a.document, a.sentence, &a.date).cmp(&(&b.document, b.sentence, &b.date))
-        });
-        edge.evidence.dedup();
-    }
-    merged
-}
-
-/// Edge records, then the evidence records they point to.
-fn encode_edges(
-    edges: &[EdgeData],
-    document_of: &HashMap<&str, u32>,
-    strings: &mut Strings,
-    out: &mut Vec<u32>,
-) -> Result<(), ProjectionFileError> {
-    let mut first_evidence = 0_u32;
-    for edge in edges {
-        let count = word_count(edge.evidence.len(), "evidence")?;
-        out.extend([
-            edge.source,
-            edge.target,
-            edge.predicate,
-            first_evidence,
-            count,
-        ]);
-        first_evidence = first_evidence
-            .checked_add(count)
-            .ok_or(ProjectionFileError::TooLarge("evidence"))?;
-    }
-    for evidence in edges.iter().flat_map(|e| &e.evidence) {
-        let document = document_of
-            .get(evidence.document.as_str())
-            .copied()
-            .unwrap_or_default();
-        let sentence = match evidence.sentence {
-            Some(n) => u32::try_from(n)
-                .ok()
-                .and_then(|n| n.checked_add(1))
-                .ok_or(ProjectionFileError::TooLarge("sentence number"))?,
-            None => 0,
-        };
-        let (date_at, date_len) = strings.optional(evidence.date.as_deref())?;
-        let (text_at, text_len) = strings.optional(evidence.text.as_deref())?;
-        out.extend([document, sentence, date_at, date_len, text_at, text_len]);
-    }
-    Ok(())
-}
-
-/// Out offsets (edges are sorted by subject, so offsets suffice), then in offsets and the edges
-/// grouped by object (a counting sort, which keeps subject order within a group).
-fn encode_adjacency(
-    node_count: usize,
-    edges: &[EdgeData],
-    out: &mut Vec<u32>,
-) -> Result<(), ProjectionFileError> {
-    let offsets = |end: fn(&EdgeData) -> u32| {
-        let mut offsets = vec![0_u32; node_count + 1];
-        for edge in edges {
-            offsets[end(edge) as usize + 1] += 1;
-        }
-        for i in 0..node_count {
-            offsets[i + 1] += offsets[i];
-        }
-        offsets
-    };
-    out.extend(offsets(|e| e.source));
-    let in_offsets = offsets(|e| e.target);
-    let mut next = in_offsets.clone();
-    let mut in_edges = vec![0_u32; edges.len()];
-    for (index, edge) in (0_u32..).zip(edges) {
-        let slot = &mut next[edge.target as usize];
-        in_edges[*slot as usize] = index;
-        *slot += 1;
-    }
-    word_count(edges.len(), "edges")?;
-    out.extend(in_offsets);
-    out.extend(in_edges);
-    Ok(())
-}
-
 impl Projection {
     /// Checks the arrays and builds the layout.
-    fn from_parts(strings: String, words: Vec<u8>) -> Result<Self, String> {
+    pub(super) fn from_parts(strings: String, words: Vec<u8>) -> Result<Self, String> {
         if !words.len().is_multiple_of(4) {
             return Err("the arrays are not whole words".into());
         }
@@ -359,10 +86,13 @@ impl Projection {
             document_count: word(4)?,
             evidence_count: word(5)?,
             name_count: word(6)?,
+            property_count: word(8)?,
+            literal_type_count: word(9)?,
+            attribute_count: word(10)?,
             ..Layout::default()
         };
         let type_count = word(7)?;
-        let mut at = 8_usize;
+        let mut at = 11_usize;
         let mut section = |len: usize| -> Result<usize, String> {
             let start = at;
             at = at
@@ -374,9 +104,20 @@ impl Projection {
         let l = &mut layout;
         l.classes = section(l.class_count.checked_mul(TERM_WORDS).ok_or("size")?)?;
         l.predicates = section(l.predicate_count.checked_mul(TERM_WORDS).ok_or("size")?)?;
+        l.properties = section(l.property_count.checked_mul(TERM_WORDS).ok_or("size")?)?;
+        l.literal_types = section(
+            l.literal_type_count
+                .checked_mul(LITERAL_TYPE_WORDS)
+                .ok_or("size")?,
+        )?;
         l.documents = section(l.document_count.checked_mul(DOCUMENT_WORDS).ok_or("size")?)?;
         l.nodes = section(l.node_count.checked_mul(NODE_WORDS).ok_or("size")?)?;
         l.node_types = section(type_count)?;
+        l.attributes = section(
+            l.attribute_count
+                .checked_mul(ATTRIBUTE_WORDS)
+                .ok_or("size")?,
+        )?;
         l.edges = section(l.edge_count.checked_mul(EDGE_WORDS).ok_or("size")?)?;
         l.evidence = section(l.evidence_count.checked_mul(EVIDENCE_WORDS).ok_or("size")?)?;
         l.out_offsets = section(l.node_count + 1)?;
@@ -406,10 +147,19 @@ impl Projection {
 
     fn check_strings(&self, l: &Layout, _type_count: usize) -> Result<(), String> {
         let w = |i: usize| self.word(i) as usize;
-        for i in 0..l.class_count + l.predicate_count {
+        // Classes, predicates and properties lie one after the other.
+        for i in 0..l.class_count + l.predicate_count + l.property_count {
             let at = l.classes + i * TERM_WORDS;
             self.check_string(w(at), w(at + 1))?;
             self.check_string(w(at + 2), w(at + 3))?;
+        }
+        for i in 0..l.literal_type_count {
+            let at = l.literal_types + i * LITERAL_TYPE_WORDS;
+            self.check_string(w(at), w(at + 1))?;
+        }
+        for i in 0..l.attribute_count {
+            let at = l.attributes + i * ATTRIBUTE_WORDS;
+            self.check_string(w(at + 1), w(at + 2))?;
         }
         for i in 0..l.document_count {
             let at = l.documents + i * DOCUMENT_WORDS;
@@ -455,6 +205,7 @@ impl Projection {
         for i in 0..type_count {
             below(w(l.node_types + i), l.class_count, "class")?;
         }
+        self.check_attributes(l)?;
         let mut previous = (0, 0, 0);
         for i in 0..l.edge_count {
             let at = l.edges + i * EDGE_WORDS;
@@ -523,6 +274,39 @@ impl Projection {
                 return Err("names are not sorted".into());
             }
             previous = Some(folded);
+        }
+        Ok(())
+    }
+}
+
+impl Projection {
+    /// Each node's attribute range, and each attribute's property and literal type.
+    fn check_attributes(&self, l: &Layout) -> Result<(), String> {
+        let w = |i: usize| self.word(i) as usize;
+        for i in 0..l.node_count {
+            let at = l.nodes + i * NODE_WORDS;
+            if w(at + 8)
+                .checked_add(w(at + 9))
+                .is_none_or(|end| end > l.attribute_count)
+            {
+                return Err("node attributes out of range".into());
+            }
+        }
+        for i in 0..l.literal_type_count {
+            if w(l.literal_types + i * LITERAL_TYPE_WORDS + 2) > 1 {
+                return Err("unknown literal type kind".into());
+            }
+        }
+        for i in 0..l.attribute_count {
+            let at = l.attributes + i * ATTRIBUTE_WORDS;
+            for (value, bound, what) in [
+                (w(at), l.property_count, "property"),
+                (w(at + 3), l.literal_type_count, "literal type"),
+            ] {
+                if value >= bound {
+                    return Err(format!("{what} {value} out of range ({bound})"));
+                }
+            }
         }
         Ok(())
     }
@@ -606,6 +390,10 @@ pub fn load(path: &Path) -> Result<Projection, ProjectionFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::assemble::{
+        AttributeData, EdgeData, LiteralTypeData, NodeData, ProjectionData,
+    };
+    use crate::graph::{Evidence, LiteralType};
 
     fn sample() -> ProjectionData {
         ProjectionData {
@@ -655,8 +443,34 @@ mod tests {
             ],
             classes: vec![("https://o/C".into(), "C".into())],
             predicates: vec![("https://o/p".into(), "p".into())],
+            properties: vec![
+                ("https://o/born".into(), "born".into()),
+                ("https://o/note".into(), "note".into()),
+            ],
+            literal_types: vec![
+                LiteralTypeData::Datatype("http://www.w3.org/2001/XMLSchema#gYear".into()),
+                LiteralTypeData::Language("en".into()),
+            ],
+            attributes: {
+                let mut attributes = AttributeData::default();
+                attributes.push(1, 1, 1, "Bé");
+                attributes.push(0, 1, 1, "second");
+                attributes.push(0, 0, 0, "1950");
+                attributes.push(0, 1, 1, "first");
+                attributes.push(0, 0, 0, "1950");
+                attributes
+            },
             names: vec![("b".into(), 1, NameKind::Id), ("a".into(), 0, NameKind::Id)],
         }
+    }
+
+    /// The attributes of a node as (property IRI, value, literal type).
+    fn attributes_of(projection: &Projection, node: u32) -> Vec<(&str, &str, LiteralType<'_>)> {
+        projection
+            .node(node)
+            .attributes()
+            .map(|a| (projection.property(a.property).iri, a.value, a.literal_type))
+            .collect()
     }
 
     #[test]
@@ -672,6 +486,35 @@ mod tests {
         assert_eq!(projection.in_edges(0).collect::<Vec<_>>(), [1]);
         assert_eq!(projection.nodes_named("b"), [(1, NameKind::Id)]);
         assert!(projection.nodes_named("c").is_empty());
+        let year = LiteralType::Datatype("http://www.w3.org/2001/XMLSchema#gYear");
+        let english = LiteralType::Language("en");
+        assert_eq!(
+            attributes_of(&projection, 0),
+            [
+                ("https://o/born", "1950", year),
+                ("https://o/note", "first", english),
+                ("https://o/note", "second", english),
+            ],
+            "sorted by property, type and value, repeats merged"
+        );
+        assert_eq!(
+            attributes_of(&projection, 1),
+            [("https://o/note", "Bé", english)]
+        );
+        let note = projection.node(1).attributes().next().unwrap();
+        assert_eq!(note.language(), Some("en"));
+        assert_eq!(note.datatype(), crate::vocab::rdf::LANG_STRING.as_str());
+        assert_eq!(projection.property(0).label, "born");
+    }
+
+    #[test]
+    fn attributes_of_unknown_nodes_are_refused() {
+        let mut data = sample();
+        data.attributes.push(2, 0, 0, "1950");
+        assert!(matches!(
+            data.assemble(),
+            Err(ProjectionFileError::Corrupt { .. })
+        ));
     }
 
     #[test]
@@ -683,6 +526,55 @@ mod tests {
         let loaded = load(&path).unwrap();
         assert_eq!(loaded.strings, projection.strings);
         assert_eq!(loaded.words, projection.words);
+        for node in 0..2 {
+            assert_eq!(
+                attributes_of(&loaded, node),
+                attributes_of(&projection, node)
+            );
+        }
+        assert_eq!(loaded.node(0).attributes().count(), 3);
+    }
+
+    /// The file position of word `i` of the arrays.
+    fn word_at(projection: &Projection, i: usize) -> usize {
+        HEADER + projection.strings.len() + 4 * i
+    }
+
+    #[test]
+    fn attribute_ranges_and_indexes_out_of_bounds_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kgp");
+        let projection = sample().assemble().unwrap();
+        save(&projection, &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let l = projection.layout;
+        let node_1 = l.nodes + NODE_WORDS;
+        let cases = [
+            // Node 1's attribute range runs one past the attribute table.
+            (node_1 + 9, 2, "node attributes out of range"),
+            // Node 1's first attribute is past the table.
+            (node_1 + 8, 4, "node attributes out of range"),
+            // The first attribute names a property that does not exist.
+            (l.attributes, 2, "property 2 out of range"),
+            // ... or a literal type that does not exist.
+            (l.attributes + 3, 7, "literal type 7 out of range"),
+            // Its value runs past the text.
+            (l.attributes + 2, u32::MAX, "outside the text"),
+            // A literal type that is neither a datatype nor a language.
+            (l.literal_types + 2, 2, "unknown literal type kind"),
+        ];
+        for (word, value, expected) in cases {
+            let mut damaged = bytes.clone();
+            let at = word_at(&projection, word);
+            damaged[at..at + 4].copy_from_slice(&u32::to_le_bytes(value));
+            std::fs::write(&path, &damaged).unwrap();
+            match load(&path) {
+                Err(ProjectionFileError::Corrupt { reason, .. }) => {
+                    assert!(reason.contains(expected), "{reason}: expected {expected}");
+                }
+                other => panic!("word {word} = {value} gave {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -704,6 +596,12 @@ mod tests {
                 if let Ok(projection) = load(&path) {
                     for node in projection.nodes() {
                         let _ = (node.iri(), node.label(), node.types().count());
+                        for attribute in node.attributes() {
+                            let _ = (
+                                projection.property(attribute.property),
+                                attribute.datatype(),
+                            );
+                        }
                     }
                     for edge in projection.edges() {
                         let _ = edge.evidence().count();

@@ -1,21 +1,26 @@
 //! The graph projection: entities as nodes, entity-to-entity facts as edges, each edge carrying
-//! its evidence (document, sentence, date). Path, neighbourhood and ranking queries run on it.
+//! its evidence (document, sentence, date), each node carrying its literal attributes (every
+//! literal fact about it but its `rdfs:label`). Path, neighbourhood and ranking queries and the
+//! property-graph exports run on it.
 //!
-//! `kg build` writes it once beside the store (`graph.kgp`, see [`file`]); later commands load it
-//! in one read and use it as it lies in memory: a compact, CSR-like set of arrays (edges sorted by
-//! subject, an index of edges by object, a sorted name index) and one UTF-8 string area. Nothing
+//! `kg build` writes it once beside the store (`graph.kgp`, see [`file`]; [`assemble`] encodes
+//! it); later commands load it in one read and use it as it lies in memory: a compact, CSR-like
+//! set of arrays (edges sorted by subject, an index of edges by object, a sorted name index, each
+//! node's attributes) and one UTF-8 string area. Nothing
 //! is rebuilt per query, and nothing is parsed beyond a validation pass that makes every later
 //! access safe. [`Projection`] implements petgraph's graph traits (`IntoNeighborsDirected`,
 //! `IntoEdges`, `Visitable`, ...), so petgraph's traversals and algorithms run on it directly.
 
+pub mod assemble;
 mod builder;
 pub mod file;
 mod petgraph_impl;
 
 use serde::Serialize;
 
+pub use self::assemble::{AttributeData, EdgeData, LiteralTypeData, NodeData, ProjectionData};
 pub use self::builder::ProjectionBuilder;
-pub use self::file::{EdgeData, NodeData, ProjectionData, ProjectionFileError};
+pub use self::file::ProjectionFileError;
 
 /// A class or a predicate: IRI and human label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -65,6 +70,55 @@ impl<'a> Node<'a> {
         let start = projection.layout.node_types + self.word(6) as usize;
         (start..start + self.word(7) as usize).map(move |i| projection.word(i))
     }
+
+    /// Its literal attributes: every literal fact about it in the default graph but its
+    /// `rdfs:label`s (its `rdfs:comment`s and aliases included), each once, ordered by property
+    /// (as numbered in [`Projection::properties`]), then datatype or language, then value.
+    pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
+        let projection = self.projection;
+        let start = self.word(8) as usize;
+        (start..start + self.word(9) as usize).map(move |i| projection.attribute(i))
+    }
+}
+
+/// A literal attribute of a node: one literal fact about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Attribute<'a> {
+    /// The property (index for [`Projection::property`]).
+    pub property: u32,
+    /// The literal's lexical form, as the store gives it back (see
+    /// [`crate::ingest::literal::stored_form`]).
+    pub value: &'a str,
+    /// Its datatype, or its language tag.
+    pub literal_type: LiteralType<'a>,
+}
+
+impl<'a> Attribute<'a> {
+    /// The language tag, for a language-tagged string.
+    pub fn language(&self) -> Option<&'a str> {
+        match self.literal_type {
+            LiteralType::Language(language) => Some(language),
+            LiteralType::Datatype(_) => None,
+        }
+    }
+
+    /// The datatype IRI (`rdf:langString` for a language-tagged string).
+    pub fn datatype(&self) -> &'a str {
+        match self.literal_type {
+            LiteralType::Datatype(datatype) => datatype,
+            LiteralType::Language(_) => crate::vocab::rdf::LANG_STRING.as_str(),
+        }
+    }
+}
+
+/// What follows a literal's value: a datatype IRI or a language tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LiteralType<'a> {
+    /// A datatype IRI (`xsd:string` for a simple literal).
+    Datatype(&'a str),
+    /// A language tag (the datatype is then `rdf:langString`).
+    Language(&'a str),
 }
 
 /// Why a fact holds: a document, a sentence of it, a date.
@@ -178,10 +232,12 @@ pub struct Step {
 // Record sizes, in 32-bit words.
 const TERM_WORDS: usize = 4;
 const DOCUMENT_WORDS: usize = 2;
-const NODE_WORDS: usize = 8;
+const NODE_WORDS: usize = 10;
 const EDGE_WORDS: usize = 5;
 const EVIDENCE_WORDS: usize = 6;
 const NAME_WORDS: usize = 4;
+const LITERAL_TYPE_WORDS: usize = 3;
+const ATTRIBUTE_WORDS: usize = 4;
 
 /// Where each array starts, in words.
 #[derive(Debug, Clone, Copy, Default)]
@@ -193,11 +249,17 @@ struct Layout {
     document_count: usize,
     evidence_count: usize,
     name_count: usize,
+    property_count: usize,
+    literal_type_count: usize,
+    attribute_count: usize,
     classes: usize,
     predicates: usize,
+    properties: usize,
+    literal_types: usize,
     documents: usize,
     nodes: usize,
     node_types: usize,
+    attributes: usize,
     edges: usize,
     evidence: usize,
     out_offsets: usize,
@@ -343,6 +405,49 @@ impl Projection {
         (0_u32..)
             .take(self.predicate_count())
             .map(move |i| self.term(self.layout.predicates, i))
+    }
+
+    /// Number of literal properties: those of node attributes.
+    pub fn property_count(&self) -> usize {
+        self.layout.property_count
+    }
+
+    /// A literal property (of node attributes).
+    ///
+    /// # Panics
+    /// When `index` is out of range.
+    pub fn property(&self, index: u32) -> Term<'_> {
+        assert!(
+            (index as usize) < self.layout.property_count,
+            "property {index} out of range"
+        );
+        self.term(self.layout.properties, index)
+    }
+
+    /// All literal properties, by index.
+    pub fn properties(&self) -> impl Iterator<Item = Term<'_>> {
+        (0_u32..)
+            .take(self.property_count())
+            .map(move |i| self.term(self.layout.properties, i))
+    }
+
+    fn literal_type(&self, index: u32) -> LiteralType<'_> {
+        let at = self.layout.literal_types + index as usize * LITERAL_TYPE_WORDS;
+        let text = self.string(self.word(at), self.word(at + 1));
+        if self.word(at + 2) == 1 {
+            LiteralType::Language(text)
+        } else {
+            LiteralType::Datatype(text)
+        }
+    }
+
+    fn attribute(&self, index: usize) -> Attribute<'_> {
+        let at = self.layout.attributes + index * ATTRIBUTE_WORDS;
+        Attribute {
+            property: self.word(at),
+            value: self.string(self.word(at + 1), self.word(at + 2)),
+            literal_type: self.literal_type(self.word(at + 3)),
+        }
     }
 
     fn evidence(&self, index: usize) -> Evidence {

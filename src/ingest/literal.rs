@@ -1,11 +1,13 @@
-//! Checking a literal's lexical form against its datatype, and reading the `date` column.
+//! Checking a literal's lexical form against its datatype, reading the `date` column, and the
+//! form in which the store keeps a literal.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use oxigraph::model::{Literal, NamedNodeRef};
 use oxsdatatypes::{
-    Boolean, Date, DateTime, Decimal, Double, Duration, Float, GDay, GMonth, GMonthDay, GYear,
-    GYearMonth, Integer, Time,
+    Boolean, Date, DateTime, DayTimeDuration, Decimal, Double, Duration, Float, GDay, GMonth,
+    GMonthDay, GYear, GYearMonth, Integer, Time, YearMonthDuration,
 };
 
 use crate::vocab::{rdf, xsd};
@@ -109,9 +111,121 @@ pub fn parse_date(value: &str) -> Option<Literal> {
         .map(|datatype| Literal::new_typed_literal(value, datatype))
 }
 
+/// The literal as the store gives it back: oxigraph keeps the values of the XSD datatypes it
+/// knows natively (booleans, numbers, dates and times, durations) and returns them in canonical
+/// form, the integer types as `xsd:integer` (`"+042"^^xsd:int` reads back as `"42"^^xsd:integer`).
+/// Every other literal, and a value outside its datatype's lexical space, comes back as written.
+///
+/// This mirrors oxigraph's term encoding, so that what the projection keeps of a literal is what
+/// a read of the store would give; a test checks it against the store.
+///
+/// ```
+/// use kg::ingest::literal::stored_form;
+/// use kg::vocab::xsd;
+/// use oxigraph::model::Literal;
+/// let written = Literal::new_typed_literal("+042", xsd::INT);
+/// assert_eq!(*stored_form(&written), Literal::new_typed_literal("42", xsd::INTEGER));
+/// ```
+pub fn stored_form(literal: &Literal) -> Cow<'_, Literal> {
+    fn native<T: FromStr + Into<Literal>>(value: &str) -> Option<Literal> {
+        T::from_str(value).ok().map(Into::into)
+    }
+    let value = literal.value();
+    let datatype = literal.datatype();
+    let stored = match datatype {
+        d if d == xsd::BOOLEAN => native::<Boolean>(value),
+        d if d == xsd::FLOAT => native::<Float>(value),
+        d if d == xsd::DOUBLE => native::<Double>(value),
+        d if d == xsd::INTEGER
+            || d == xsd::BYTE
+            || d == xsd::SHORT
+            || d == xsd::INT
+            || d == xsd::LONG
+            || d == xsd::UNSIGNED_BYTE
+            || d == xsd::UNSIGNED_SHORT
+            || d == xsd::UNSIGNED_INT
+            || d == xsd::UNSIGNED_LONG
+            || d == xsd::POSITIVE_INTEGER
+            || d == xsd::NEGATIVE_INTEGER
+            || d == xsd::NON_POSITIVE_INTEGER
+            || d == xsd::NON_NEGATIVE_INTEGER =>
+        {
+            native::<Integer>(value)
+        }
+        d if d == xsd::DECIMAL => native::<Decimal>(value),
+        d if d == xsd::DATE_TIME || d == xsd::DATE_TIME_STAMP => native::<DateTime>(value),
+        d if d == xsd::TIME => native::<Time>(value),
+        d if d == xsd::DATE => native::<Date>(value),
+        d if d == xsd::G_YEAR_MONTH => native::<GYearMonth>(value),
+        d if d == xsd::G_YEAR => native::<GYear>(value),
+        d if d == xsd::G_MONTH_DAY => native::<GMonthDay>(value),
+        d if d == xsd::G_DAY => native::<GDay>(value),
+        d if d == xsd::G_MONTH => native::<GMonth>(value),
+        d if d == xsd::DURATION => native::<Duration>(value),
+        d if d == xsd::YEAR_MONTH_DURATION => native::<YearMonthDuration>(value),
+        d if d == xsd::DAY_TIME_DURATION => native::<DayTimeDuration>(value),
+        _ => None,
+    };
+    match stored {
+        Some(stored) if stored != *literal => Cow::Owned(stored),
+        _ => Cow::Borrowed(literal),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use oxigraph::model::{GraphName, NamedNode, Quad, Term};
+    use oxigraph::store::Store;
+
+    #[test]
+    fn stored_form_is_what_the_store_gives_back() {
+        let written = [
+            Literal::new_typed_literal("+0042", xsd::INT),
+            Literal::new_typed_literal("99999999999999999999", xsd::INTEGER),
+            Literal::new_typed_literal("-0", xsd::INTEGER),
+            Literal::new_typed_literal("4.50", xsd::DECIMAL),
+            Literal::new_typed_literal("1.5E3", xsd::DOUBLE),
+            Literal::new_typed_literal("INF", xsd::FLOAT),
+            Literal::new_typed_literal("1", xsd::BOOLEAN),
+            Literal::new_typed_literal("yes", xsd::BOOLEAN),
+            Literal::new_typed_literal("2025-11-28T10:00:00+00:00", xsd::DATE_TIME_STAMP),
+            Literal::new_typed_literal("2025-11-28Z", xsd::DATE),
+            Literal::new_typed_literal("10:00:00.50", xsd::TIME),
+            Literal::new_typed_literal("0950", xsd::G_YEAR),
+            Literal::new_typed_literal("2025-01", xsd::G_YEAR_MONTH),
+            Literal::new_typed_literal("--11", xsd::G_MONTH),
+            Literal::new_typed_literal("--11-02", xsd::G_MONTH_DAY),
+            Literal::new_typed_literal("---02", xsd::G_DAY),
+            Literal::new_typed_literal("P1Y13M", xsd::DURATION),
+            Literal::new_typed_literal("P0Y", xsd::YEAR_MONTH_DURATION),
+            Literal::new_typed_literal("PT36H", xsd::DAY_TIME_DURATION),
+            Literal::new_typed_literal("x", xsd::TOKEN),
+            Literal::new_simple_literal(" a b "),
+            Literal::new_language_tagged_literal_unchecked("Ally", "en-gb"),
+        ];
+        let store = Store::new().unwrap();
+        for (i, literal) in written.iter().enumerate() {
+            let subject = NamedNode::new(format!("https://e/{i}")).unwrap();
+            store
+                .insert(&Quad::new(
+                    subject.clone(),
+                    NamedNode::new("https://e/p").unwrap(),
+                    literal.clone(),
+                    GraphName::DefaultGraph,
+                ))
+                .unwrap();
+            let read: Vec<Term> = store
+                .quads_for_pattern(Some(subject.as_ref().into()), None, None, None)
+                .map(|q| q.unwrap().object)
+                .collect();
+            assert_eq!(
+                read,
+                [Term::from(stored_form(literal).into_owned())],
+                "{literal}"
+            );
+        }
+    }
 
     #[test]
     fn integers_have_bounds() {

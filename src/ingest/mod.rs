@@ -555,6 +555,18 @@ pub struct EmittedFact<'a> {
     pub fact: &'a Fact,
     /// Its provenance (empty for facts of RDF inputs).
     pub provenance: &'a Provenance,
+    /// Where it comes from.
+    pub origin: FactOrigin,
+}
+
+/// Where an emitted fact comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactOrigin {
+    /// A row of a CSV table.
+    Table,
+    /// A triple of the default graph of an RDF input, data or ontology. Two kinds are handed
+    /// out: entity-valued facts between two IRIs, and literal facts about a known entity.
+    Rdf,
 }
 
 impl Prepared {
@@ -574,7 +586,8 @@ impl Prepared {
         prefixes
     }
 
-    /// Pass two: hands out every quad for the store and every fact for the projection.
+    /// Pass two: hands out every quad for the store and, for the projection, every fact of the
+    /// tables and those facts of RDF inputs the projection keeps (see [`FactOrigin::Rdf`]).
     ///
     /// # Errors
     /// When a sink fails (the store is full, the disk is gone); inputs are not re-checked.
@@ -589,7 +602,27 @@ impl Prepared {
         for (_, is_ontology, file_quads) in &self.rdf {
             for quad in file_quads {
                 quads(quad.clone())?;
-                if *is_ontology || quad.graph_name != GraphName::DefaultGraph {
+                if quad.graph_name != GraphName::DefaultGraph {
+                    continue;
+                }
+                // Literal facts about entities, from any file: the projection keeps them as the
+                // entities' attributes.
+                if let (NamedOrBlankNode::NamedNode(subject), Term::Literal(_)) =
+                    (&quad.subject, &quad.object)
+                    && self.entities.by_iri(subject).is_some()
+                {
+                    let fact = Fact {
+                        subject: subject.clone(),
+                        predicate: quad.predicate.clone(),
+                        object: quad.object.clone(),
+                    };
+                    facts(EmittedFact {
+                        fact: &fact,
+                        provenance: &no_provenance,
+                        origin: FactOrigin::Rdf,
+                    });
+                }
+                if *is_ontology {
                     continue;
                 }
                 if let (NamedOrBlankNode::NamedNode(subject), Term::NamedNode(object)) =
@@ -608,6 +641,7 @@ impl Prepared {
                         facts(EmittedFact {
                             fact: &fact,
                             provenance: &no_provenance,
+                            origin: FactOrigin::Rdf,
                         });
                     }
                 }
@@ -629,6 +663,7 @@ impl Prepared {
                     facts(EmittedFact {
                         fact,
                         provenance: &row.provenance,
+                        origin: FactOrigin::Table,
                     });
                 }
                 if let Err(e) = writer.write(row, &mut *quads) {

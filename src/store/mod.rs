@@ -34,7 +34,7 @@ const PROJECTION_FILE: &str = "graph.kgp";
 const META_FILE: &str = "meta.json";
 
 /// Version of the folder layout and `meta.json`; a store of another version must be rebuilt.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Errors of the store folder.
 #[derive(Debug, thiserror::Error)]
