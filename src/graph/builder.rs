@@ -81,42 +81,31 @@ impl<'a> ProjectionBuilder<'a> {
         Ok(builder)
     }
 
-    fn term(&self, iri: &NamedNode) -> (String, String) {
-        let label = self
-            .ontology
-            .label(iri.as_ref())
-            .map_or_else(|| local_name(iri.as_str()).to_owned(), str::to_owned);
-        (iri.as_str().to_owned(), label)
-    }
-
     fn class(&mut self, iri: &NamedNode) -> u32 {
-        if let Some(&index) = self.class_of.get(iri) {
-            return index;
-        }
-        let index = u32::try_from(self.data.classes.len()).unwrap_or(u32::MAX);
-        self.data.classes.push(self.term(iri));
-        self.class_of.insert(iri.clone(), index);
-        index
+        intern(
+            self.ontology,
+            &mut self.class_of,
+            &mut self.data.classes,
+            iri,
+        )
     }
 
     fn predicate(&mut self, iri: &NamedNode) -> u32 {
-        if let Some(&index) = self.predicate_of.get(iri) {
-            return index;
-        }
-        let index = u32::try_from(self.data.predicates.len()).unwrap_or(u32::MAX);
-        self.data.predicates.push(self.term(iri));
-        self.predicate_of.insert(iri.clone(), index);
-        index
+        intern(
+            self.ontology,
+            &mut self.predicate_of,
+            &mut self.data.predicates,
+            iri,
+        )
     }
 
     fn property(&mut self, iri: &NamedNode) -> u32 {
-        if let Some(&index) = self.property_of.get(iri) {
-            return index;
-        }
-        let index = u32::try_from(self.data.properties.len()).unwrap_or(u32::MAX);
-        self.data.properties.push(self.term(iri));
-        self.property_of.insert(iri.clone(), index);
-        index
+        intern(
+            self.ontology,
+            &mut self.property_of,
+            &mut self.data.properties,
+            iri,
+        )
     }
 
     /// The index of a literal's datatype, or of its language tag.
@@ -243,4 +232,24 @@ impl<'a> ProjectionBuilder<'a> {
     pub fn finish(self) -> Result<Projection, ProjectionFileError> {
         self.data.assemble()
     }
+}
+
+/// The index of `iri` in a term table (IRI, label), added with its ontology label (else its local
+/// name) the first time it is seen.
+fn intern(
+    ontology: &Ontology,
+    index_of: &mut HashMap<NamedNode, u32>,
+    table: &mut Vec<(String, String)>,
+    iri: &NamedNode,
+) -> u32 {
+    if let Some(&index) = index_of.get(iri) {
+        return index;
+    }
+    let index = u32::try_from(table.len()).unwrap_or(u32::MAX);
+    let label = ontology
+        .label(iri.as_ref())
+        .map_or_else(|| local_name(iri.as_str()).to_owned(), str::to_owned);
+    table.push((iri.as_str().to_owned(), label));
+    index_of.insert(iri.clone(), index);
+    index
 }
