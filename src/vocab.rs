@@ -5,6 +5,24 @@
 
 pub use oxigraph::model::vocab::{rdf, rdfs, xsd};
 
+/// `xsd:integer` and every datatype derived from it: values of these are integers (and oxigraph
+/// stores them as `xsd:integer`).
+pub const XSD_INTEGER_TYPES: [oxigraph::model::NamedNodeRef<'static>; 13] = [
+    xsd::INTEGER,
+    xsd::LONG,
+    xsd::INT,
+    xsd::SHORT,
+    xsd::BYTE,
+    xsd::NON_NEGATIVE_INTEGER,
+    xsd::POSITIVE_INTEGER,
+    xsd::NON_POSITIVE_INTEGER,
+    xsd::NEGATIVE_INTEGER,
+    xsd::UNSIGNED_LONG,
+    xsd::UNSIGNED_INT,
+    xsd::UNSIGNED_SHORT,
+    xsd::UNSIGNED_BYTE,
+];
+
 /// Declares a module of `NamedNodeRef` constants sharing one namespace.
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $module:ident, $namespace:literal, { $($name:ident = $local:literal),* $(,)? }) => {

@@ -15,36 +15,9 @@ mod fixtures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{default_store, kg, root};
+use common::{default_store, kg, missing, python_with, root};
 use fixtures::{HOSTILE_LABEL, HOSTILE_RELATION, xml_visible};
 use kg::graph::Projection;
-
-/// Says why a peer is missing: fails under `KG_REQUIRE_PEERS=1`, else skips with a message.
-fn missing(message: &str) {
-    assert!(
-        std::env::var("KG_REQUIRE_PEERS").as_deref() != Ok("1"),
-        "peer missing: {message}"
-    );
-    eprintln!("skipped: {message}");
-}
-
-/// The Python with the peers installed: `KG_PYTHON`, else the project's `.venv`.
-fn python_with(module: &str) -> Option<PathBuf> {
-    let python = std::env::var_os("KG_PYTHON")
-        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
-    let works = Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if works {
-        return Some(python);
-    }
-    missing(&format!(
-        "{} cannot import {module}: run scripts/test (it makes .venv with the Python peers) or set KG_PYTHON",
-        python.display()
-    ));
-    None
-}
 
 /// A program on the PATH that answers `--version` (or `-V`).
 fn program(name: &str, flag: &str, install: &str) -> bool {

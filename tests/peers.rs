@@ -7,30 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{default_store, kg, root};
-
-/// The Python with the peers installed: `KG_PYTHON`, else the project's `.venv`.
-fn python_with(module: &str) -> Option<PathBuf> {
-    let python = std::env::var_os("KG_PYTHON")
-        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
-    let works = Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if works {
-        return Some(python);
-    }
-    let message = format!(
-        "{} cannot import {module}: run scripts/test (it makes .venv with the Python peers) or set KG_PYTHON",
-        python.display()
-    );
-    assert!(
-        std::env::var("KG_REQUIRE_PEERS").as_deref() != Ok("1"),
-        "peer missing: {message}"
-    );
-    eprintln!("skipped: {message}");
-    None
-}
+use common::{default_store, kg, python_with, root};
 
 fn rdflib_counts(python: &PathBuf, files: &[(&str, PathBuf)]) -> serde_json::Value {
     let mut command = Command::new(python);

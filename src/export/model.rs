@@ -29,7 +29,7 @@ use oxigraph::store::{StorageError, Store};
 use super::ExportError;
 use super::select::Subgraph;
 use crate::graph::{Evidence, Projection};
-use crate::vocab::{rdfs, xsd};
+use crate::vocab::{XSD_INTEGER_TYPES, rdfs, xsd};
 
 /// The attributes every node has, before the literal attributes.
 pub const NODE_FIELDS: [&str; 6] = ["id", "iri", "label", "class", "classes", "description"];
@@ -676,22 +676,7 @@ fn class_ancestors(
 
 /// The value kind a datatype (an IRI) suggests.
 fn kind_of(datatype: &str) -> ValueKind {
-    let integers = [
-        xsd::INTEGER,
-        xsd::LONG,
-        xsd::INT,
-        xsd::SHORT,
-        xsd::BYTE,
-        xsd::NON_NEGATIVE_INTEGER,
-        xsd::POSITIVE_INTEGER,
-        xsd::NON_POSITIVE_INTEGER,
-        xsd::NEGATIVE_INTEGER,
-        xsd::UNSIGNED_LONG,
-        xsd::UNSIGNED_INT,
-        xsd::UNSIGNED_SHORT,
-        xsd::UNSIGNED_BYTE,
-    ];
-    if integers.iter().any(|d| d.as_str() == datatype) {
+    if XSD_INTEGER_TYPES.iter().any(|d| d.as_str() == datatype) {
         ValueKind::Long
     } else if [xsd::DOUBLE, xsd::FLOAT, xsd::DECIMAL]
         .iter()

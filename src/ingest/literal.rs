@@ -10,7 +10,7 @@ use oxsdatatypes::{
     GMonthDay, GYear, GYearMonth, Integer, Time, YearMonthDuration,
 };
 
-use crate::vocab::{rdf, xsd};
+use crate::vocab::{XSD_INTEGER_TYPES, rdf, xsd};
 
 /// Checks that `value` is in the lexical space of `datatype`.
 ///
@@ -136,22 +136,7 @@ pub fn stored_form(literal: &Literal) -> Cow<'_, Literal> {
         d if d == xsd::BOOLEAN => native::<Boolean>(value),
         d if d == xsd::FLOAT => native::<Float>(value),
         d if d == xsd::DOUBLE => native::<Double>(value),
-        d if d == xsd::INTEGER
-            || d == xsd::BYTE
-            || d == xsd::SHORT
-            || d == xsd::INT
-            || d == xsd::LONG
-            || d == xsd::UNSIGNED_BYTE
-            || d == xsd::UNSIGNED_SHORT
-            || d == xsd::UNSIGNED_INT
-            || d == xsd::UNSIGNED_LONG
-            || d == xsd::POSITIVE_INTEGER
-            || d == xsd::NEGATIVE_INTEGER
-            || d == xsd::NON_POSITIVE_INTEGER
-            || d == xsd::NON_NEGATIVE_INTEGER =>
-        {
-            native::<Integer>(value)
-        }
+        d if XSD_INTEGER_TYPES.contains(&d) => native::<Integer>(value),
         d if d == xsd::DECIMAL => native::<Decimal>(value),
         d if d == xsd::DATE_TIME || d == xsd::DATE_TIME_STAMP => native::<DateTime>(value),
         d if d == xsd::TIME => native::<Time>(value),

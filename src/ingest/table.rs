@@ -873,21 +873,6 @@ fn datatype_fits(
     if actual == range || range == rdfs::LITERAL {
         return true;
     }
-    let integer_types = [
-        xsd::INTEGER,
-        xsd::LONG,
-        xsd::INT,
-        xsd::SHORT,
-        xsd::BYTE,
-        xsd::NON_NEGATIVE_INTEGER,
-        xsd::POSITIVE_INTEGER,
-        xsd::NON_POSITIVE_INTEGER,
-        xsd::NEGATIVE_INTEGER,
-        xsd::UNSIGNED_LONG,
-        xsd::UNSIGNED_INT,
-        xsd::UNSIGNED_SHORT,
-        xsd::UNSIGNED_BYTE,
-    ];
-    let is_integer = integer_types.contains(&actual);
+    let is_integer = crate::vocab::XSD_INTEGER_TYPES.contains(&actual);
     (range == xsd::INTEGER || range == xsd::DECIMAL) && is_integer
 }

@@ -90,3 +90,31 @@ pub fn default_store() -> &'static Path {
     });
     Box::leak(dir.path().join("store").into_boxed_path())
 }
+
+/// Says why a peer is missing: fails under `KG_REQUIRE_PEERS=1` (CI), else skips with a message.
+pub fn missing(message: &str) {
+    assert!(
+        std::env::var("KG_REQUIRE_PEERS").as_deref() != Ok("1"),
+        "peer missing: {message}"
+    );
+    eprintln!("skipped: {message}");
+}
+
+/// The Python with the peers installed (`KG_PYTHON`, else the project's `.venv`), when it can
+/// import `module`.
+pub fn python_with(module: &str) -> Option<PathBuf> {
+    let python = std::env::var_os("KG_PYTHON")
+        .map_or_else(|| root().join(".venv/bin/python"), PathBuf::from);
+    let works = std::process::Command::new(&python)
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return Some(python);
+    }
+    missing(&format!(
+        "{} cannot import {module}: run scripts/test (it makes .venv with the Python peers) or set KG_PYTHON",
+        python.display()
+    ));
+    None
+}
