@@ -130,6 +130,9 @@ fn expected(projection: &Projection, text: &dyn Fn(&str) -> String) -> Seen {
     )
 }
 
+/// Reads what a property-graph export shows: its nodes, edges and labels.
+type Reader = fn(&[u8]) -> Seen;
+
 /// Checks every property-graph format and picture of a store against its projection.
 fn check_property_graphs(store: &Path) {
     let projection = projection(store);
@@ -137,36 +140,21 @@ fn check_property_graphs(store: &Path) {
     let in_xml = |s: &str| xml_visible(s);
     let wanted = expected(&projection, &exact);
     let wanted_xml = expected(&projection, &in_xml);
-    assert_eq!(
-        graphml_seen(&export(store, &["--format", "graphml"])),
-        wanted_xml,
-        "GraphML"
-    );
-    assert_eq!(
-        gexf_seen(&export(store, &["--format", "gexf"])),
-        wanted_xml,
-        "GEXF"
-    );
-    assert_eq!(
-        svg_seen(&export(store, &["--format", "svg"])),
-        wanted_xml,
-        "SVG"
-    );
-    assert_eq!(
-        node_link_seen(&export(store, &["--format", "node-link"])),
-        wanted,
-        "node-link"
-    );
-    assert_eq!(
-        cytoscape_seen(&export(store, &["--format", "cytoscape"])),
-        wanted,
-        "Cytoscape"
-    );
-    assert_eq!(
-        html_seen(&export(store, &["--format", "html"])),
-        wanted,
-        "HTML"
-    );
+    let readers: [(&str, Reader, &Seen); 6] = [
+        ("graphml", graphml_seen, &wanted_xml),
+        ("gexf", gexf_seen, &wanted_xml),
+        ("svg", svg_seen, &wanted_xml),
+        ("node-link", node_link_seen, &wanted),
+        ("cytoscape", cytoscape_seen, &wanted),
+        ("html", html_seen, &wanted),
+    ];
+    for (format, read, wanted) in readers {
+        assert_eq!(
+            read(&export(store, &["--format", format])),
+            *wanted,
+            "{format}"
+        );
+    }
     assert_eq!(csv_seen(&export_csv(store, &[])), wanted, "CSV");
     assert_eq!(
         dot_seen(&export(store, &["--format", "dot"])),
