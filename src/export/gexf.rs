@@ -41,13 +41,8 @@ pub fn write(
         let node = graph.node(position);
         xml.start("node", &[("id", node.id), ("label", node.label)])?;
         xml.start("attvalues", &[])?;
-        let fixed = [
-            node.iri,
-            graph.class_label(node.class),
-            node.classes.as_str(),
-            node.description.as_deref().unwrap_or(""),
-        ];
-        for (i, value) in fixed.iter().enumerate() {
+        let fixed = as_attvalues(&NODE_FIELDS, node.fields(graph), NODE_XML_ATTRIBUTES);
+        for (i, value) in fixed.enumerate() {
             if !value.is_empty() {
                 xml.empty("attvalue", &[("for", &i.to_string()), ("value", value)])?;
             }
@@ -83,14 +78,8 @@ pub fn write(
             ],
         )?;
         xml.start("attvalues", &[])?;
-        let values = [
-            edge.predicate,
-            edge.evidence.as_str(),
-            edge.documents.as_str(),
-            edge.sentences.as_str(),
-            edge.dates.as_str(),
-        ];
-        for (i, value) in values.iter().enumerate() {
+        let values = as_attvalues(&EDGE_FIELDS, edge.fields(), EDGE_XML_ATTRIBUTES);
+        for (i, value) in values.enumerate() {
             if !value.is_empty() {
                 xml.empty("attvalue", &[("for", &i.to_string()), ("value", value)])?;
             }
@@ -112,11 +101,8 @@ fn declare_attributes(
     graph: &PropertyGraph<'_>,
 ) -> Result<usize, ExportError> {
     // Node attributes: the fixed fields but id and label, then the literal attributes.
-    let node_fields: Vec<&str> = NODE_FIELDS
-        .iter()
-        .copied()
-        .filter(|f| !matches!(*f, "id" | "label"))
-        .collect();
+    let node_fields: Vec<&str> =
+        as_attvalues(&NODE_FIELDS, NODE_FIELDS, NODE_XML_ATTRIBUTES).collect();
     xml.start("attributes", &[("class", "node"), ("mode", "static")])?;
     let mut next = 0usize;
     for field in &node_fields {
@@ -129,18 +115,34 @@ fn declare_attributes(
     }
     xml.end("attributes")?;
     // Edge attributes: the fixed fields but id, source, target and label.
-    let edge_fields: Vec<&str> = EDGE_FIELDS
-        .iter()
-        .copied()
-        .filter(|f| !matches!(*f, "id" | "source" | "target" | "label"))
-        .collect();
+    let edge_fields = as_attvalues(&EDGE_FIELDS, EDGE_FIELDS, EDGE_XML_ATTRIBUTES);
     xml.start("attributes", &[("class", "edge"), ("mode", "static")])?;
-    for (i, field) in edge_fields.iter().enumerate() {
+    for (i, field) in edge_fields.enumerate() {
         attribute(xml, i, field, "string")?;
     }
     xml.end("attributes")?;
 
     Ok(node_fields.len())
+}
+
+/// Fixed node fields written as XML attributes of `<node>`, not as `<attvalue>`s.
+const NODE_XML_ATTRIBUTES: &[&str] = &["id", "label"];
+
+/// Fixed edge fields written as XML attributes of `<edge>`, not as `<attvalue>`s.
+const EDGE_XML_ATTRIBUTES: &[&str] = &["id", "source", "target", "label"];
+
+/// The items of `values` (one per field of `names`) whose field is not in `skip`: the fixed
+/// fields that are `<attvalue>`s, numbered as their declarations are.
+fn as_attvalues<'v, const N: usize>(
+    names: &[&str; N],
+    values: [&'v str; N],
+    skip: &'static [&'static str],
+) -> impl Iterator<Item = &'v str> {
+    names
+        .iter()
+        .zip(values)
+        .filter(move |(name, _)| !skip.contains(name))
+        .map(|(_, value)| value)
 }
 
 fn attribute(

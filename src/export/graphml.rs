@@ -59,14 +59,8 @@ pub fn write(
     for position in 0..graph.nodes().len() {
         let node = graph.node(position);
         xml.start("node", &[("id", node.id)])?;
-        let fixed = [
-            node.iri,
-            node.label,
-            graph.class_label(node.class),
-            node.classes.as_str(),
-            node.description.as_deref().unwrap_or(""),
-        ];
-        for (i, value) in fixed.iter().enumerate() {
+        // Keys n0… are the fixed fields but the id, which is the element's XML attribute.
+        for (i, value) in node.fields(graph)[1..].iter().enumerate() {
             if !value.is_empty() {
                 xml.text_element("data", &[("key", &format!("n{i}"))], value)?;
             }
@@ -87,15 +81,8 @@ pub fn write(
                 ("target", edge.target),
             ],
         )?;
-        let values = [
-            edge.predicate,
-            edge.label,
-            edge.evidence.as_str(),
-            edge.documents.as_str(),
-            edge.sentences.as_str(),
-            edge.dates.as_str(),
-        ];
-        for (i, value) in values.iter().enumerate() {
+        // Keys e0… are the fixed fields but id, source and target: XML attributes.
+        for (i, value) in edge.fields()[3..].iter().enumerate() {
             if !value.is_empty() {
                 xml.text_element("data", &[("key", &format!("e{i}"))], value)?;
             }

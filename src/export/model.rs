@@ -140,6 +140,20 @@ pub struct NodeRecord<'g> {
     pub attributes: Vec<(usize, Value)>,
 }
 
+impl NodeRecord<'_> {
+    /// The values of the fixed fields, in the order of [`NODE_FIELDS`] (empty for none).
+    pub fn fields<'s>(&'s self, graph: &'s PropertyGraph<'_>) -> [&'s str; NODE_FIELDS.len()] {
+        [
+            self.id,
+            self.iri,
+            self.label,
+            graph.class_label(self.class),
+            &self.classes,
+            self.description.as_deref().unwrap_or(""),
+        ]
+    }
+}
+
 /// An edge with its attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EdgeRecord<'g> {
@@ -165,6 +179,23 @@ pub struct EdgeRecord<'g> {
     pub dates: String,
     /// The evidence itself.
     pub items: Vec<Evidence>,
+}
+
+impl EdgeRecord<'_> {
+    /// The values of the fixed fields, in the order of [`EDGE_FIELDS`] (empty for none).
+    pub fn fields(&self) -> [&str; EDGE_FIELDS.len()] {
+        [
+            &self.id,
+            self.source,
+            self.target,
+            self.predicate,
+            self.label,
+            &self.evidence,
+            &self.documents,
+            &self.sentences,
+            &self.dates,
+        ]
+    }
 }
 
 /// A subgraph of the projection as a property graph.

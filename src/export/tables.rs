@@ -27,14 +27,11 @@ pub fn write(
     let width = header.len();
     for position in 0..graph.nodes().len() {
         let node = graph.node(position);
-        let mut row: Vec<String> = vec![
-            node.id.to_owned(),
-            node.iri.to_owned(),
-            node.label.to_owned(),
-            graph.class_label(node.class).to_owned(),
-            node.classes.clone(),
-            node.description.clone().unwrap_or_default(),
-        ];
+        let mut row: Vec<String> = node
+            .fields(graph)
+            .iter()
+            .map(|&value| value.to_owned())
+            .collect();
         row.resize(width, String::new());
         for (k, value) in &node.attributes {
             row[NODE_FIELDS.len() + k] = value.to_string();
@@ -47,19 +44,7 @@ pub fn write(
     table.write_record(EDGE_FIELDS).map_err(csv_error)?;
     for position in 0..graph.edges().len() {
         let edge = graph.edge(position);
-        table
-            .write_record([
-                edge.id.as_str(),
-                edge.source,
-                edge.target,
-                edge.predicate,
-                edge.label,
-                &edge.evidence,
-                &edge.documents,
-                &edge.sentences,
-                &edge.dates,
-            ])
-            .map_err(csv_error)?;
+        table.write_record(edge.fields()).map_err(csv_error)?;
     }
     table.flush()?;
     Ok(())
