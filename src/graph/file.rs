@@ -231,34 +231,28 @@ impl Projection {
                 "document",
             )?;
         }
-        // Out offsets: edge e is in node n's range exactly when its subject is n.
-        if w(l.out_offsets) != 0 || w(l.out_offsets + l.node_count) != l.edge_count {
-            return Err("out offsets do not span the edges".into());
-        }
-        for n in 0..l.node_count {
-            let (start, end) = (w(l.out_offsets + n), w(l.out_offsets + n + 1));
-            if start > end || end > l.edge_count {
-                return Err("out offsets are not increasing".into());
+        // Adjacency: node n's out range holds exactly the edges whose subject is n (edges are
+        // sorted by subject, so the range is the edges themselves), its in range the edges whose
+        // object is n (through the in-edge index).
+        let adjacency = [
+            ("out", l.out_offsets, None, 0),
+            ("in", l.in_offsets, Some(l.in_edges), 1),
+        ];
+        for (side, offsets, index, end_field) in adjacency {
+            if w(offsets) != 0 || w(offsets + l.node_count) != l.edge_count {
+                return Err(format!("{side} offsets do not span the edges"));
             }
-            for e in start..end {
-                if w(l.edges + e * EDGE_WORDS) != n {
-                    return Err("out offsets disagree with the edges".into());
+            for n in 0..l.node_count {
+                let (start, end) = (w(offsets + n), w(offsets + n + 1));
+                if start > end || end > l.edge_count {
+                    return Err(format!("{side} offsets are not increasing"));
                 }
-            }
-        }
-        if w(l.in_offsets) != 0 || w(l.in_offsets + l.node_count) != l.edge_count {
-            return Err("in offsets do not span the edges".into());
-        }
-        for n in 0..l.node_count {
-            let (start, end) = (w(l.in_offsets + n), w(l.in_offsets + n + 1));
-            if start > end || end > l.edge_count {
-                return Err("in offsets are not increasing".into());
-            }
-            for i in start..end {
-                let e = w(l.in_edges + i);
-                below(e, l.edge_count, "edge")?;
-                if w(l.edges + e * EDGE_WORDS + 1) != n {
-                    return Err("in offsets disagree with the edges".into());
+                for i in start..end {
+                    let e = index.map_or(i, |index| w(index + i));
+                    below(e, l.edge_count, "edge")?;
+                    if w(l.edges + e * EDGE_WORDS + end_field) != n {
+                        return Err(format!("{side} offsets disagree with the edges"));
+                    }
                 }
             }
         }
