@@ -6,7 +6,11 @@
 # plot docs/images/growth.png). See BENCHMARKS.md.
 #
 # Usage: benches/compare.sh [--size small|1m|10m] [--reps N] [--only build,path,lookup,graphml,dump]
-#                           [--timeout SECONDS] [--datasets DIR] [--no-update]
+#                           [--timeout SECONDS] [--datasets DIR] [--no-update] [--profile NAME]
+#
+# --profile chooses the cargo profile kg is built with (default release, the only one whose
+# timings mean anything); CI's smoke run uses dev, the profile its tests already compiled, to
+# check the script and the answers without compiling RocksDB a second time.
 #
 # Installs what is missing: the Debian packages of scripts/setup plus python3-venv and time, the peers in
 # benches/.venv (requirements.txt), Morph-KGC in benches/.venv-morph (requirements-morph.txt: it
@@ -14,6 +18,16 @@
 # would import it). Datasets are generated once into benches/datasets/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+profile=release
+forwarded=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --profile) profile=${2:?--profile needs a name}; shift 2 ;;
+    *) forwarded+=("$1"); shift ;;
+  esac
+done
+set -- "${forwarded[@]+"${forwarded[@]}"}"
 
 scripts/setup
 # python3-venv for the peers' venvs, time (GNU time) for each measured process's peak memory.
@@ -54,9 +68,9 @@ found = [m["executable"] for m in map(json.loads, sys.stdin)
          if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == name]
 print(found[-1])' "$1"
 }
-echo "compare: building kg (release)" >&2
-kg=$(cargo build --release --locked --bin kg --message-format=json-render-diagnostics | executable kg)
-inprocess=$(cargo bench --locked --bench inprocess_paths --no-run --message-format=json-render-diagnostics \
+echo "compare: building kg ($profile)" >&2
+kg=$(cargo build --profile "$profile" --locked --bin kg --message-format=json-render-diagnostics | executable kg)
+inprocess=$(cargo bench --profile "$profile" --locked --bench inprocess_paths --no-run --message-format=json-render-diagnostics \
   | executable inprocess_paths)
 
 status=0

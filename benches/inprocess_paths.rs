@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use kg::algo::{PathQuery, limits, shortest_path};
 use kg::graph::file as projection_file;
-use kg::paths::{PathQuery, limits, shortest_path};
 
 use common::{BenchResult, cache_dir, cached_graph, node, read_pairs};
 
@@ -53,7 +53,7 @@ fn run() -> BenchResult<()> {
         let started = Instant::now();
         let found = shortest_path(&projection, from, to, &query);
         seconds.push(started.elapsed().as_secs_f64());
-        lengths.push(found.paths.first().map(kg::paths::Path::len));
+        lengths.push(found.paths.first().map(kg::algo::Path::len));
     }
     let json = serde_json::json!({
         "nodes": projection.node_count(),

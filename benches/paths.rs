@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use kg::paths::{PathQuery, k_shortest_paths, limits, neighbourhood, shortest_path};
+use kg::algo::{PathQuery, k_shortest_paths, limits, neighbourhood, shortest_path};
 
 use common::{BenchResult, cache_dir, cached_graph, env_count, node};
 

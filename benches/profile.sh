@@ -27,7 +27,7 @@ import json, sys
 print([m["executable"] for m in map(json.loads, sys.stdin)
        if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == sys.argv[1]][-1])' "$1"
 }
-kg=$(cargo build --release --locked --bin kg --message-format=json-render-diagnostics | executable kg)
+kg=$(cargo build --profile profiling --locked --bin kg --message-format=json-render-diagnostics | executable kg)
 inprocess=$(cargo bench --locked --bench inprocess_paths --no-run --message-format=json-render-diagnostics \
   | executable inprocess_paths)
 

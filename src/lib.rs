@@ -2,49 +2,58 @@
 //! views: a persistent RDF store ([oxigraph]) for SPARQL, and a graph projection ([petgraph]) for
 //! path queries. Every fact keeps its provenance: the document and the sentence that state it.
 //!
-//! Data flows through the modules in this order:
+//! The modules follow the data:
 //!
 //! - [`ingest`] reads the inputs (CSV tables, RDF files, source texts) and checks them against
-//!   the [`ontology`], collecting every problem with its file, line and column;
-//! - [`build`] writes the checked facts into a new generation of the [`store`] (with one
-//!   `rdf:Statement` per fact for provenance) and the [`graph`] projection, then swaps it in;
-//! - [`query`] answers SPARQL over the store.
+//!   the [`schema`] (the ontology model), collecting every problem as a [`diagnostic`];
+//! - [`pipeline`] runs a build: the checked facts, then the derived-data stages
+//!   ([`pipeline::derive`]), then a new generation of the [`store`] (RDF with one
+//!   `rdf:Statement` per fact for provenance) and of the [`graph`] projection, swapped in whole;
+//! - [`read`] is the one seam every reader goes through — the local store generation
+//!   ([`store::LocalGraph`]) or, in tests and builds, a graph in memory;
+//! - [`query`] answers SPARQL; [`algo`] walks the projection (paths, neighbourhoods, ranks);
+//!   [`answer`] holds the answers' serialisable shapes; [`export`] writes the graph in RDF,
+//!   property-graph and picture formats.
 //!
-//! The library never prints and never exits: the `kg` binary is a thin layer over it.
+//! [`names`] (typed names, labels, "did you mean"), [`iri`] (prefixes and ids) and [`vocab`]
+//! (IRI constants) are shared by all of them. The library never prints and never exits: the `kg`
+//! binary is a thin layer over it.
 //!
 //! ```no_run
-//! use kg::build::{build, BuildOptions};
+//! use kg::pipeline::{build, BuildOptions};
 //! use kg::ingest::Inputs;
-//! use kg::store::StoreDir;
+//! use kg::read::GraphReader;
+//! use kg::store::{LocalGraph, StoreDir};
 //!
 //! let store = StoreDir::new("kg-store");
 //! let report = build(&Inputs::embedded(), &store, &BuildOptions::default(), &|_| {})?;
 //! println!("{} quads, {} nodes, {} edges", report.quads, report.nodes, report.edges);
 //!
-//! let generation = store.current()?;
+//! let graph = LocalGraph::open(store.current()?)?;
 //! let mut out = Vec::new();
 //! kg::query::run(
-//!     &generation.open_store()?,
+//!     &graph,
 //!     "SELECT ?label WHERE { ?plan pto:draftedBy/rdfs:label ?label }",
-//!     &generation.meta()?.prefixes,
-//!     None,
+//!     &kg::query::Limits::default(),
 //!     kg::query::ResultFormat::Csv,
 //!     &mut out,
 //! )?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod build;
+pub mod algo;
+pub mod answer;
+pub mod diagnostic;
 pub mod export;
+#[cfg(feature = "generate")]
 pub mod generate;
 pub mod graph;
 pub mod ingest;
-pub mod lookup;
-pub mod ontology;
-pub mod paths;
+pub mod iri;
+pub mod names;
+pub mod pipeline;
 pub mod query;
-pub mod rank;
-pub mod report;
+pub mod read;
+pub mod schema;
 pub mod store;
-pub mod suggest;
 pub mod vocab;

@@ -10,9 +10,7 @@
 //!
 //! Failed builds must also leave the store built before them answering queries.
 
-mod common;
-
-use common::{MINI_PREFIXES, ask, build_fixture, copy_tree, mini_fixture, root};
+use crate::common::{MINI_PREFIXES, ask, build_fixture, copy_tree, mini_fixture, root};
 
 #[test]
 fn every_bad_input_case() {

@@ -1,12 +1,10 @@
 //! The embedded peace-talks graph: competency questions, provenance of every fact, determinism,
 //! and (when the article is at hand) the document's hash and sentence count.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use common::{default_store, kg, root};
+use crate::common::{default_store, kg, root};
 
 /// Rows of a SPARQL CSV answer as a sorted multiset (header first).
 fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -179,6 +177,35 @@ fn building_twice_gives_identical_contents() {
     let (first, second) = (dump(default_store()), dump(&other));
     assert!(first.len() > 1000, "only {} triples", first.len());
     assert!(first == second, "two builds of the default graph differ");
+}
+
+/// The repository's own folders, as `--ontology`'s help invites ("a file or a folder"): kg.ttl
+/// is then given twice (it is always loaded), which must change nothing.
+#[test]
+fn building_from_the_repository_folders_gives_the_default_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("folders");
+    let output = kg()
+        .args(["build", "--quiet", "--data"])
+        .arg(root().join("data"))
+        .arg("--ontology")
+        .arg(root().join("ontology"))
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+    // The same triples; only `kg:row` names the file differently: relative to the data folder
+    // (`places.csv:6`) instead of to the repository (`data/places.csv:6`).
+    let same_row = |line: String| line.replace("\"data/", "\"");
+    let embedded: Vec<String> = dump(default_store()).into_iter().map(same_row).collect();
+    let folders: Vec<String> = dump(&store).into_iter().map(same_row).collect();
+    assert!(
+        embedded == folders,
+        "building from data/ and ontology/ differs from the embedded default"
+    );
 }
 
 /// The article itself is not in the repository (its prose is not ours to copy); when it is at

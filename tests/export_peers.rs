@@ -8,15 +8,11 @@
 //! and skips it with a message saying what to install otherwise. `KG_UPDATE_DOCS=1` also saves
 //! the README's screenshot, `docs/images/peace-talks.png`.
 
-mod common;
-#[path = "export/fixtures.rs"]
-mod fixtures;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{default_store, kg, missing, python_with, root};
-use fixtures::{HOSTILE_LABEL, HOSTILE_RELATION, xml_visible};
+use crate::common::{default_store, kg, missing, python_with, root};
+use crate::export::fixtures::{self, HOSTILE_LABEL, HOSTILE_RELATION, xml_visible};
 use kg::graph::Projection;
 
 /// A program on the PATH that answers `--version` (or `-V`).

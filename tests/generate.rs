@@ -1,12 +1,10 @@
 //! `kg generate`: the same seed gives the same bytes, and `kg build` of what it writes stores
 //! exactly the triples of its `equivalent.nt`.
 
-mod common;
-
 use std::collections::HashSet;
 use std::path::Path;
 
-use common::kg;
+use crate::common::kg;
 
 /// Every file under `dir`, by relative path, with its bytes.
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -1,9 +1,7 @@
 //! `kg lookup`, `kg path`, `kg neighbors` and `kg rank` on the default graph and on a fixture
 //! with hostile labels. The JSON shapes are deserialised into the documented structures.
 
-mod common;
-
-use common::{build_fixture, default_store, kg, mini_fixture};
+use crate::common::{build_fixture, default_store, kg, mini_fixture};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]

@@ -3,8 +3,8 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use kg::algo::{PathQuery, all_shortest_paths, k_shortest_paths, neighbourhood, shortest_path};
 use kg::graph::{EdgeData, NodeData, Projection, ProjectionData};
-use kg::paths::{PathQuery, all_shortest_paths, k_shortest_paths, neighbourhood, shortest_path};
 use oxigraph::model::{GraphName, NamedNode, Quad};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -86,7 +86,7 @@ fn graphs() -> impl Strategy<Value = (u32, Vec<(u32, u32, u32)>)> {
 /// Checks that a path is a real walk from `from` to `to` over allowed edges.
 fn is_walk(
     projection: &Projection,
-    path: &kg::paths::Path,
+    path: &kg::algo::Path,
     from: u32,
     to: u32,
     directed: bool,
@@ -124,7 +124,7 @@ proptest! {
         }
         let found = shortest_path(&p, a, b, &query);
         let expected = bfs(n, &edges, a, b, directed, via);
-        prop_assert_eq!(found.paths.first().map(kg::paths::Path::len), expected);
+        prop_assert_eq!(found.paths.first().map(kg::algo::Path::len), expected);
         if let Some(path) = found.paths.first() {
             prop_assert!(is_walk(&p, path, a, b, directed));
             prop_assert!(path.steps.iter().all(|s| via.is_none_or(|v| p.edge(s.edge).predicate() == v)));
@@ -139,7 +139,7 @@ proptest! {
         let p = projection(n, &edges);
         let distances = petgraph::algo::dijkstra(&p, a, Some(b), |_| 1_usize);
         let query = PathQuery { directed: true, max_hops: 20, ..PathQuery::default() };
-        let ours = shortest_path(&p, a, b, &query).paths.first().map(kg::paths::Path::len);
+        let ours = shortest_path(&p, a, b, &query).paths.first().map(kg::algo::Path::len);
         prop_assert_eq!(distances.get(&b).copied(), ours);
     }
 
@@ -167,7 +167,7 @@ proptest! {
         let query = PathQuery { max_hops: 20, ..PathQuery::default() };
         let found = k_shortest_paths(&p, a, b, k, &query);
         prop_assert!(found.paths.len() <= k);
-        prop_assert_eq!(found.paths.first().map(kg::paths::Path::len), bfs(n, &edges, a, b, false, None));
+        prop_assert_eq!(found.paths.first().map(kg::algo::Path::len), bfs(n, &edges, a, b, false, None));
         let distinct: HashSet<_> = found.paths.iter().collect();
         prop_assert_eq!(distinct.len(), found.paths.len());
         for pair in found.paths.windows(2) {
@@ -178,9 +178,9 @@ proptest! {
             prop_assert!(is_walk(&p, path, a, b, false));
         }
         // Every shortest simple path is among the first ones when k is large enough.
-        let all = all_shortest_paths(&p, a, b, &query).paths.into_iter().filter(kg::paths::Path::is_simple).count();
+        let all = all_shortest_paths(&p, a, b, &query).paths.into_iter().filter(kg::algo::Path::is_simple).count();
         if k >= all {
-            let shortest = found.paths.first().map_or(0, kg::paths::Path::len);
+            let shortest = found.paths.first().map_or(0, kg::algo::Path::len);
             prop_assert!(found.paths.iter().filter(|p| p.len() == shortest).count() >= all.min(k));
         }
     }

@@ -2,12 +2,10 @@
 //! `KG_REQUIRE_PEERS=1` (as in CI, where `scripts/test` installs them) and skip with a message
 //! saying what to install otherwise.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::{default_store, kg, python_with, root};
+use crate::common::{default_store, kg, python_with, root};
 
 fn rdflib_counts(python: &PathBuf, files: &[(&str, PathBuf)]) -> serde_json::Value {
     let mut command = Command::new(python);

@@ -1,12 +1,10 @@
 //! A failed, concurrent or killed build never damages the graph built before it.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::fs::File;
 use std::time::{Duration, Instant};
 
-use common::{MINI_PREFIXES, ask, build_fixture, kg, mini_fixture};
+use crate::common::{MINI_PREFIXES, ask, build_fixture, kg, mini_fixture};
 
 fn current(store: &std::path::Path) -> String {
     std::fs::read_to_string(store.join("CURRENT")).expect("CURRENT exists")

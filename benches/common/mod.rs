@@ -1,6 +1,6 @@
 //! What the benchmarks share: a generated graph built once into a cache folder, its random
 //! pairs, and resolving entity ids to projection nodes. Only the public API is used (`generate`,
-//! `build`, `graph::file::load`, `lookup::resolve`), so that a change of the projection's
+//! `pipeline::build`, `graph::file::load`, `graph::resolve_entity`), so that a change of the projection's
 //! in-memory layout touches nothing here.
 
 #![allow(dead_code)]
@@ -8,11 +8,11 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use kg::build::{BuildOptions, build};
 use kg::generate::{GenerateOptions, Size, generate};
 use kg::graph::{Projection, file};
+use kg::graph::{Resolution, resolve_entity};
 use kg::ingest::Inputs;
-use kg::lookup::{Resolution, resolve};
+use kg::pipeline::{BuildOptions, build};
 use kg::store::StoreDir;
 
 pub type BenchResult<T> = Result<T, Box<dyn Error>>;
@@ -145,7 +145,7 @@ pub fn read_pairs(path: &Path) -> BenchResult<Vec<(String, String)>> {
 /// # Errors
 /// When no single entity has that name.
 pub fn node(projection: &Projection, id: &str) -> BenchResult<u32> {
-    match resolve(projection, id) {
+    match resolve_entity(projection, id) {
         Resolution::One(node) => Ok(node),
         _ => Err(format!("no single entity is called {id:?}").into()),
     }

@@ -1,27 +1,22 @@
-//! Subcommands, one file each (as xsv's `src/cmd/`), and what they share: the store flag, output
-//! files and formats, progress on stderr.
+//! The `kg` command line: one file per subcommand in [`commands`] (as xsv's `src/cmd/`), and
+//! what they share — the store flag ([`store`]), output files ([`output`]), names typed on the
+//! command line ([`names`]), progress on stderr ([`progress`]) and the text and DOT renderings
+//! of answers ([`render`]).
 
 // Doc comments here are the help text people read: plain words, not Markdown code spans.
 #![allow(clippy::doc_markdown)]
 
-mod build;
-mod docs;
-mod export;
-mod generate;
-mod graph;
-mod lookup;
-mod neighbors;
-mod path;
-mod query;
-mod rank;
-mod report;
+mod commands;
+mod names;
+mod output;
+mod progress;
+mod render;
+mod store;
 
-use std::io::{self, IsTerminal as _, Write};
-use std::path::{Path, PathBuf};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
 
-use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand, ValueHint};
-use kg::store::{Generation, Meta, StoreDir};
+use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -53,46 +48,6 @@ enum Command {
     Man(docs::ManArgs),
 }
 
-/// The store every command reads or writes.
-#[derive(Debug, Args)]
-pub struct StoreArgs {
-    /// The store folder [default: ./kg-store]
-    #[arg(long, env = "KG_STORE", value_name = "DIR", value_hint = ValueHint::DirPath)]
-    store: Option<PathBuf>,
-}
-
-/// The default store folder, in the current directory.
-const DEFAULT_STORE: &str = "kg-store";
-
-impl StoreArgs {
-    fn dir(&self) -> StoreDir {
-        StoreDir::new(
-            self.store
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_STORE)),
-        )
-    }
-
-    /// The current generation. When no graph was built in the default folder yet, the embedded
-    /// default is built first, so `kg query` works out of the box; an explicit `--store` that was
-    /// never built is an error.
-    fn open(&self) -> anyhow::Result<(Generation, Meta)> {
-        let store = self.dir();
-        if self.store.is_none() && !store.is_built() {
-            let mut stderr = io::stderr();
-            let _ = writeln!(
-                stderr,
-                "kg: no graph in {} yet: building the embedded peace-talks graph first",
-                store.root().display()
-            );
-            build::build_embedded(&store)?;
-        }
-        let generation = store.current()?;
-        let meta = generation.meta()?;
-        Ok((generation, meta))
-    }
-}
-
 /// Whether a command found what it was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
@@ -100,6 +55,17 @@ pub enum Found {
     Something,
     /// Exit 1: it ran fine but found nothing.
     Nothing,
+}
+
+impl Found {
+    /// `Something` when `found`, else `Nothing`.
+    fn from(found: bool) -> Self {
+        if found {
+            Self::Something
+        } else {
+            Self::Nothing
+        }
+    }
 }
 
 /// Runs a parsed command line.
@@ -118,18 +84,32 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
     }
 }
 
-/// Where data goes: a file (`-o FILE`) or stdout.
-fn output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match path {
-        Some(path) => Box::new(io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(io::BufWriter::new(io::stdout().lock())),
-    })
+/// A clap parser for a library enum known by name (`--format turtle`, `--by pagerank`): the
+/// library owns the names, so the CLI mirrors no enum; help and completions list them.
+fn by_name<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T> {
+    described(all, name, |_| None)
 }
 
-/// Whether stdout is a terminal (for the default format).
-fn stdout_is_terminal() -> bool {
-    io::stdout().is_terminal()
+/// As [`by_name`], each value with a line of help.
+fn described<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: fn(T) -> Option<&'static str>,
+) -> impl TypedValueParser<Value = T> {
+    let values = all.iter().map(move |&value| {
+        let possible = PossibleValue::new(name(value));
+        match help(value) {
+            Some(help) => possible.help(help),
+            None => possible,
+        }
+    });
+    PossibleValuesParser::new(values).try_map(move |given: String| {
+        all.iter()
+            .copied()
+            .find(|&value| name(value) == given)
+            .ok_or_else(|| format!("unknown name {given:?}"))
+    })
 }

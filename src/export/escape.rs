@@ -69,6 +69,37 @@ pub fn html(text: &str) -> Cow<'_, str> {
     })
 }
 
+/// Text for a terminal: every control character (line breaks, tabs, ESC, NUL, …) written as an
+/// escape (`\n`, `\t`, `\u{1b}`), so no label can move the cursor, fake an output line or
+/// change the terminal's state. Everything else is kept.
+///
+/// ```
+/// use kg::export::escape::terminal;
+/// assert_eq!(terminal("a\nb\u{1b}[2J"), "a\\nb\\u{1b}[2J");
+/// assert_eq!(terminal("Zelenskyy’s \"plan\""), "Zelenskyy’s \"plan\"");
+/// ```
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_escaped_on_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_escaped_on_terminal(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the Unicode line and paragraph separators and bidirectional
+/// overrides that can reorder or break what a terminal shows.
+fn is_escaped_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A DOT double-quoted string, quotes included: `"` and `\` escaped with a backslash, line
 /// breaks as `\n` (Graphviz's centred line break), other control characters as U+FFFD.
 ///

@@ -7,242 +7,46 @@
 //! pictures, one position per node. Outputs are deterministic: exporting the same store twice
 //! gives byte-identical files.
 //!
-//! - [`rdf`] streams the store's quads through oxigraph's serializers;
-//! - [`model`] is the property-graph view shared by the other formats: which nodes and edges,
-//!   and the attributes each carries;
-//! - [`graphml`], [`gexf`], [`dot`], [`json`] and [`tables`] write the property-graph formats;
-//! - [`layout`] places nodes for the pictures, [`svg`] and [`html`] draw them;
+//! - [`rdf`] streams the graph's quads through oxigraph's serializers;
+//! - [`property_graph`] is the property-graph view shared by the other formats (which nodes and
+//!   edges, and the attributes each carries) and its writers: `GraphML`, GEXF, DOT, Cytoscape.js
+//!   and node-link JSON, CSV tables;
+//! - [`layout`] places nodes for the [`picture`]s, SVG and HTML;
 //! - [`select`] cuts subgraphs (`--around`, `--path`, `--class`, `--relation`);
 //! - [`escape`] holds the escaping rules of each syntax.
 //!
 //! ```no_run
 //! use kg::export::{export, ExportFormat, ExportOptions, Source};
-//! use kg::store::StoreDir;
+//! use kg::read::{GraphReader, SchemaView};
+//! use kg::store::{LocalGraph, StoreDir};
 //!
-//! let generation = StoreDir::new("kg-store").current()?;
-//! let store = generation.open_store()?;
-//! let projection = kg::graph::file::load(&generation.projection_path())?;
-//! let meta = generation.meta()?;
-//! let source = Source { store: &store, projection: &projection, prefixes: &meta.prefixes };
+//! let graph = LocalGraph::open(StoreDir::new("kg-store").current()?)?;
+//! let schema = SchemaView::read(&graph)?;
+//! let source = Source { graph: &graph, projection: graph.projection()?, schema: &schema };
 //! let mut out = std::io::BufWriter::new(std::fs::File::create("graph.graphml")?);
 //! export(&source, ExportFormat::GraphMl, &ExportOptions::default(), &mut out)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod dot;
 pub mod escape;
-pub mod gexf;
-pub mod graphml;
-pub mod html;
-pub mod json;
+mod format;
 pub mod layout;
-pub mod model;
-mod overlap;
+pub mod picture;
+pub mod property_graph;
 pub mod rdf;
 pub mod select;
-mod stress;
-pub mod svg;
-pub mod tables;
-mod xml;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 
-use oxigraph::model::{GraphNameRef, Term};
-use oxigraph::store::{StorageError, Store};
-
+pub use self::format::{ExportFormat, Family};
+use self::picture::{html, svg};
+pub use self::property_graph::PropertyGraph;
+use self::property_graph::{dot, gexf, graphml, json, tables};
+pub use self::select::{Focus, Selection, Subgraph};
 use crate::graph::Projection;
-use crate::vocab::{dcterms, rdf as rdf_vocab, void};
-
-pub use self::model::PropertyGraph;
-pub use self::rdf::RdfScope;
-pub use self::select::{Focus, Selection, Subgraph, declared_classes};
-
-/// The formats `kg export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportFormat {
-    /// [Turtle](https://www.w3.org/TR/turtle/).
-    Turtle,
-    /// [N-Triples](https://www.w3.org/TR/n-triples/).
-    NTriples,
-    /// [N-Quads](https://www.w3.org/TR/n-quads/).
-    NQuads,
-    /// [TriG](https://www.w3.org/TR/trig/).
-    TriG,
-    /// [RDF/XML](https://www.w3.org/TR/rdf-syntax-grammar/).
-    RdfXml,
-    /// [JSON-LD](https://www.w3.org/TR/json-ld11/).
-    JsonLd,
-    /// [GraphML](http://graphml.graphdrawing.org/specification.html).
-    GraphMl,
-    /// [GEXF 1.2](https://gexf.net/).
-    Gexf,
-    /// [Graphviz DOT](https://graphviz.org/doc/info/lang.html).
-    Dot,
-    /// [Cytoscape.js JSON](https://js.cytoscape.org/#notation/elements-json) (`.cyjs`).
-    Cytoscape,
-    /// [Node-link JSON](https://networkx.org/documentation/stable/reference/readwrite/generated/networkx.readwrite.json_graph.node_link_data.html)
-    /// as networkx and D3 read it.
-    NodeLink,
-    /// Two [CSV](https://www.rfc-editor.org/rfc/rfc4180) tables: nodes and edges.
-    Csv,
-    /// An [SVG](https://www.w3.org/TR/SVG11/) drawing.
-    Svg,
-    /// A self-contained HTML page to explore the graph.
-    Html,
-}
-
-/// What a format carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// RDF: the store's quads.
-    Rdf,
-    /// Nodes, edges and their attributes.
-    PropertyGraph,
-    /// A drawing.
-    Picture,
-}
-
-impl ExportFormat {
-    /// Every format.
-    pub const ALL: [Self; 14] = [
-        Self::Turtle,
-        Self::NTriples,
-        Self::NQuads,
-        Self::TriG,
-        Self::RdfXml,
-        Self::JsonLd,
-        Self::GraphMl,
-        Self::Gexf,
-        Self::Dot,
-        Self::Cytoscape,
-        Self::NodeLink,
-        Self::Csv,
-        Self::Svg,
-        Self::Html,
-    ];
-
-    /// The format's name on the command line (`turtle`, `graphml`, `node-link`, ...).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Turtle => "turtle",
-            Self::NTriples => "ntriples",
-            Self::NQuads => "nquads",
-            Self::TriG => "trig",
-            Self::RdfXml => "rdfxml",
-            Self::JsonLd => "jsonld",
-            Self::GraphMl => "graphml",
-            Self::Gexf => "gexf",
-            Self::Dot => "dot",
-            Self::Cytoscape => "cytoscape",
-            Self::NodeLink => "node-link",
-            Self::Csv => "csv",
-            Self::Svg => "svg",
-            Self::Html => "html",
-        }
-    }
-
-    /// The format's usual file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Turtle => "ttl",
-            Self::NTriples => "nt",
-            Self::NQuads => "nq",
-            Self::TriG => "trig",
-            Self::RdfXml => "rdf",
-            Self::JsonLd => "jsonld",
-            Self::GraphMl => "graphml",
-            Self::Gexf => "gexf",
-            Self::Dot => "dot",
-            Self::Cytoscape => "cyjs",
-            Self::NodeLink => "json",
-            Self::Csv => "csv",
-            Self::Svg => "svg",
-            Self::Html => "html",
-        }
-    }
-
-    /// The format's media type.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Self::Turtle => "text/turtle",
-            Self::NTriples => "application/n-triples",
-            Self::NQuads => "application/n-quads",
-            Self::TriG => "application/trig",
-            Self::RdfXml => "application/rdf+xml",
-            Self::JsonLd => "application/ld+json",
-            Self::GraphMl => "application/graphml+xml",
-            Self::Gexf => "application/gexf+xml",
-            Self::Dot => "text/vnd.graphviz",
-            Self::Cytoscape | Self::NodeLink => "application/json",
-            Self::Csv => "text/csv",
-            Self::Svg => "image/svg+xml",
-            Self::Html => "text/html",
-        }
-    }
-
-    /// The format of a file extension (without the dot, any case): `ttl`, `nt`, `nq`, `trig`,
-    /// `rdf`/`owl`, `jsonld`, `graphml`, `gexf`, `dot`/`gv`, `cyjs`, `json` (node-link), `csv`,
-    /// `svg`, `html`/`htm`.
-    ///
-    /// ```
-    /// use kg::export::ExportFormat;
-    /// assert_eq!(ExportFormat::from_extension("GraphML"), Some(ExportFormat::GraphMl));
-    /// assert_eq!(ExportFormat::from_extension("json"), Some(ExportFormat::NodeLink));
-    /// assert_eq!(ExportFormat::from_extension("docx"), None);
-    /// ```
-    pub fn from_extension(extension: &str) -> Option<Self> {
-        Some(match extension.to_ascii_lowercase().as_str() {
-            "ttl" => Self::Turtle,
-            "nt" => Self::NTriples,
-            "nq" => Self::NQuads,
-            "trig" => Self::TriG,
-            "rdf" | "owl" => Self::RdfXml,
-            "jsonld" => Self::JsonLd,
-            "graphml" => Self::GraphMl,
-            "gexf" => Self::Gexf,
-            "dot" | "gv" => Self::Dot,
-            "cyjs" => Self::Cytoscape,
-            "json" => Self::NodeLink,
-            "csv" => Self::Csv,
-            "svg" => Self::Svg,
-            "html" | "htm" => Self::Html,
-            _ => return None,
-        })
-    }
-
-    /// The format of a command-line name ([`name`](Self::name)).
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// What the format carries.
-    pub fn family(self) -> Family {
-        match self {
-            Self::Turtle
-            | Self::NTriples
-            | Self::NQuads
-            | Self::TriG
-            | Self::RdfXml
-            | Self::JsonLd => Family::Rdf,
-            Self::Svg | Self::Html => Family::Picture,
-            _ => Family::PropertyGraph,
-        }
-    }
-
-    /// Whether the format writes two files (nodes and edges) rather than one stream.
-    pub fn is_two_files(self) -> bool {
-        self == Self::Csv
-    }
-}
-
-impl fmt::Display for ExportFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+pub use crate::read::GraphScope;
+use crate::read::{GraphReader, ReadError, SchemaView};
 
 /// Errors of exports.
 #[derive(Debug, thiserror::Error)]
@@ -251,9 +55,9 @@ pub enum ExportError {
     /// Writing failed (a closed pipe included).
     #[error("writing the export: {0}")]
     Io(#[from] io::Error),
-    /// Reading the store failed.
-    #[error("reading the store: {0}")]
-    Storage(#[from] StorageError),
+    /// Reading the graph failed.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// `--graph` named a graph the store does not have.
     #[error("the store has no named graph <{graph}>")]
     UnknownGraph {
@@ -302,23 +106,23 @@ pub enum ExportError {
     },
 }
 
-/// What an export reads: the store, its projection, and the prefixes to declare.
+/// What an export reads: the graph (through the read seam), its projection and its schema.
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
-    /// The RDF store.
-    pub store: &'a Store,
-    /// The graph projection of the same generation.
+    /// The graph.
+    pub graph: &'a dyn GraphReader,
+    /// Its projection.
     pub projection: &'a Projection,
-    /// Prefixes for the RDF syntaxes that declare them (from the generation's `meta.json`).
-    pub prefixes: &'a BTreeMap<String, String>,
+    /// Its classes, class hierarchy and title.
+    pub schema: &'a SchemaView,
 }
 
 impl fmt::Debug for Source<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Source")
+            .field("graph", &self.graph.location())
             .field("nodes", &self.projection.node_count())
             .field("edges", &self.projection.edge_count())
-            .field("prefixes", &self.prefixes.len())
             .finish_non_exhaustive()
     }
 }
@@ -327,7 +131,7 @@ impl fmt::Debug for Source<'_> {
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
     /// For RDF formats: the whole store, the default graph or one named graph.
-    pub scope: RdfScope,
+    pub scope: GraphScope,
     /// Only this part of the graph (`None`: all of it). For RDF formats, a subgraph is the
     /// triples whose subject is a selected entity, its statements and their sentences (see
     /// [`rdf::write_subgraph`]).
@@ -362,7 +166,7 @@ pub fn export(
     if format.family() == Family::Rdf {
         let quads = match &options.subgraph {
             Some(subgraph) => {
-                if options.scope != RdfScope::Store {
+                if options.scope != GraphScope::All {
                     return Err(ExportError::Unsupported {
                         format,
                         reason: "exports a subgraph from the default graph only: give no graph",
@@ -370,14 +174,14 @@ pub fn export(
                 }
                 rdf::write_subgraph(source, subgraph, format, out)?
             }
-            None => rdf::write(source.store, source.prefixes, &options.scope, format, out)?,
+            None => rdf::write(source.graph, &options.scope, format, out)?,
         };
         return Ok(ExportSummary {
             quads,
             ..ExportSummary::default()
         });
     }
-    if options.scope != RdfScope::Store {
+    if options.scope != GraphScope::All {
         return Err(ExportError::Unsupported {
             format,
             reason: "draws the graph projection: a graph choice applies to RDF formats only",
@@ -391,7 +195,7 @@ pub fn export(
         &all
     };
     let title = options.title.as_deref().unwrap_or("kg");
-    let graph = PropertyGraph::new(source.store, source.projection, subgraph)?;
+    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?;
     match format {
         ExportFormat::GraphMl => graphml::write(&graph, title, out)?,
         ExportFormat::Gexf => gexf::write(&graph, title, out)?,
@@ -431,72 +235,11 @@ pub fn export_tables(
         all = Subgraph::all(source.projection);
         &all
     };
-    let graph = PropertyGraph::new(source.store, source.projection, subgraph)?;
+    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?;
     tables::write(&graph, nodes, edges)?;
     Ok(ExportSummary {
         nodes: graph.nodes().len(),
         edges: graph.edges().len(),
         quads: 0,
     })
-}
-
-/// The title of the dataset the store describes: the `dcterms:title` (English preferred) of a
-/// `void:Dataset` in the default graph.
-///
-/// # Errors
-/// Storage errors.
-pub fn dataset_title(store: &Store) -> Result<Option<String>, StorageError> {
-    let title = dcterms::TITLE;
-    let mut best: Option<(bool, String)> = None;
-    for dataset in store.quads_for_pattern(
-        None,
-        Some(rdf_vocab::TYPE),
-        Some(void::DATASET.into()),
-        Some(GraphNameRef::DefaultGraph),
-    ) {
-        let dataset = dataset?.subject;
-        for quad in store.quads_for_pattern(
-            Some(dataset.as_ref()),
-            Some(title),
-            None,
-            Some(GraphNameRef::DefaultGraph),
-        ) {
-            if let Term::Literal(literal) = quad?.object {
-                let english = literal.language().is_none_or(|l| l.starts_with("en"));
-                if best.as_ref().is_none_or(|(was, _)| english && !was) {
-                    best = Some((english, literal.value().to_owned()));
-                }
-            }
-        }
-    }
-    Ok(best.map(|(_, title)| title))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_and_extensions_round_trip() {
-        for format in ExportFormat::ALL {
-            assert_eq!(ExportFormat::from_name(format.name()), Some(format));
-            assert_eq!(
-                ExportFormat::from_extension(format.extension()),
-                Some(format),
-                "{format}"
-            );
-            assert!(!format.media_type().is_empty());
-        }
-        assert_eq!(ExportFormat::from_extension("GV"), Some(ExportFormat::Dot));
-        assert_eq!(ExportFormat::from_extension("xyz"), None);
-        assert_eq!(ExportFormat::from_name("ttl"), None);
-    }
-
-    #[test]
-    fn families() {
-        assert_eq!(ExportFormat::JsonLd.family(), Family::Rdf);
-        assert_eq!(ExportFormat::Csv.family(), Family::PropertyGraph);
-        assert_eq!(ExportFormat::Html.family(), Family::Picture);
-        assert!(ExportFormat::Csv.is_two_files());
-    }
 }

@@ -1,36 +1,24 @@
-//! RDF exports: the store's quads streamed through oxigraph's serializers, with the graph's
+//! RDF exports: the graph's quads streamed through oxigraph's serializers, with the graph's
 //! prefixes declared where the syntax has them (Turtle, `TriG`, RDF/XML, JSON-LD).
 //!
-//! The store iterates its quads in index order (the default graph first, then the named
+//! The local store iterates its quads in index order (the default graph first, then the named
 //! graphs), which depends only on its contents: two exports of the same store are
 //! byte-identical, and nothing is sorted or buffered in memory.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer, WriterQuadSerializer};
 use oxigraph::model::{
-    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Quad, QuadRef, Term, TermRef,
-    TripleRef,
+    GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, QuadRef, Term, TermRef, Triple, TripleRef,
 };
-use oxigraph::store::Store;
 
 use super::escape::is_xml_char;
 use super::select::Subgraph;
 use super::{ExportError, ExportFormat, Source};
+use crate::iri::Prefixes;
+use crate::read::{GraphReader, GraphScope, ReadError};
 use crate::vocab::{kg, rdf};
-
-/// Which quads an RDF export holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum RdfScope {
-    /// The whole store: the default graph and every named graph.
-    #[default]
-    Store,
-    /// The default graph only.
-    DefaultGraph,
-    /// One named graph (quad formats keep its name; triple formats write its triples).
-    Named(NamedNode),
-}
 
 /// The oxigraph format of an RDF export format.
 pub fn rdf_format(format: ExportFormat) -> Option<RdfFormat> {
@@ -66,7 +54,7 @@ struct QuadWriter<'w> {
 impl<'w> QuadWriter<'w> {
     fn new(
         format: ExportFormat,
-        prefixes: &BTreeMap<String, String>,
+        prefixes: &Prefixes,
         out: &'w mut dyn Write,
     ) -> Result<Self, ExportError> {
         let rdf = rdf_format(format).ok_or(ExportError::Unsupported {
@@ -133,38 +121,23 @@ impl<'w> QuadWriter<'w> {
 /// [`ExportError::UnknownGraph`], [`ExportError::Unrepresentable`] (RDF/XML and control
 /// characters), storage and I/O errors.
 pub fn write(
-    store: &Store,
-    prefixes: &BTreeMap<String, String>,
-    scope: &RdfScope,
+    graph: &dyn GraphReader,
+    scope: &GraphScope,
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
-    let graph_name = match scope {
-        RdfScope::Store => {
-            if is_triple_format(format) {
-                let mut count = 0;
-                for graph in store.named_graphs() {
-                    graph?;
-                    count += 1;
-                }
-                if count > 0 {
-                    return Err(ExportError::NamedGraphs { format, count });
-                }
-            }
-            None
+    if *scope == GraphScope::All && is_triple_format(format) {
+        let count = graph.named_graphs()?.len();
+        if count > 0 {
+            return Err(ExportError::NamedGraphs { format, count });
         }
-        RdfScope::DefaultGraph => Some(GraphNameRef::DefaultGraph),
-        RdfScope::Named(graph) => {
-            if !store.contains_named_graph(graph)? {
-                return Err(ExportError::UnknownGraph {
-                    graph: graph.as_str().to_owned(),
-                });
-            }
-            Some(GraphNameRef::NamedNode(graph.as_ref()))
-        }
-    };
-    let mut writer = QuadWriter::new(format, prefixes, out)?;
-    for quad in store.quads_for_pattern(None, None, None, graph_name) {
+    }
+    let quads = graph.quads(scope).map_err(|e| match e {
+        ReadError::UnknownGraph(graph) => ExportError::UnknownGraph { graph },
+        e => ExportError::Read(e),
+    })?;
+    let mut writer = QuadWriter::new(format, graph.prefixes(), out)?;
+    for quad in quads {
         writer.write(quad?.as_ref())?;
     }
     writer.finish()
@@ -186,7 +159,7 @@ pub fn write_subgraph(
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
     let projection = source.projection;
-    let store = source.store;
+    let graph = source.graph;
     let entity: HashMap<&str, u32> = projection.nodes().map(|n| (n.iri(), n.index())).collect();
     let predicate: HashMap<&str, u32> = projection
         .predicates()
@@ -211,8 +184,9 @@ pub fn write_subgraph(
         }
         _ => true,
     };
-    let default_graph = Some(GraphNameRef::DefaultGraph);
-    let mut writer = QuadWriter::new(format, source.prefixes, out)?;
+    let mut writer = QuadWriter::new(format, graph.prefixes(), out)?;
+    let mut write =
+        |triple: &Triple| writer.write(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
     let mut sentences: Vec<Term> = Vec::new();
     let mut seen_sentences: HashSet<Term> = HashSet::new();
     for &n in &subgraph.nodes {
@@ -220,28 +194,15 @@ pub fn write_subgraph(
         let subject = NamedNodeRef::new(iri).map_err(|_| ExportError::InvalidIri {
             iri: iri.to_owned(),
         })?;
-        for quad in store.quads_for_pattern(Some(subject.into()), None, None, default_graph) {
-            let quad = quad?;
-            if kept(n, quad.predicate.as_ref(), quad.object.as_ref()) {
-                writer.write(quad.as_ref())?;
+        for triple in graph.triples(Some(subject.into()), None, None) {
+            let triple = triple?;
+            if kept(n, triple.predicate.as_ref(), triple.object.as_ref()) {
+                write(&triple)?;
             }
         }
-        for statement in store.quads_for_pattern(
-            None,
-            Some(rdf::SUBJECT),
-            Some(subject.into()),
-            default_graph,
-        ) {
+        for statement in graph.triples(None, Some(rdf::SUBJECT), Some(subject.into())) {
             let statement = statement?.subject;
-            let one = |p: NamedNodeRef<'_>| -> Result<Option<Term>, ExportError> {
-                match store
-                    .quads_for_pattern(Some(statement.as_ref()), Some(p), None, default_graph)
-                    .next()
-                {
-                    Some(quad) => Ok(Some(quad?.object)),
-                    None => Ok(None),
-                }
-            };
+            let one = |p: NamedNodeRef<'_>| crate::read::object(graph, statement.as_ref(), p);
             let (Some(Term::NamedNode(p)), Some(object)) =
                 (one(rdf::PREDICATE)?, one(rdf::OBJECT)?)
             else {
@@ -250,13 +211,13 @@ pub fn write_subgraph(
             if !kept(n, p.as_ref(), object.as_ref()) {
                 continue;
             }
-            for quad in store.quads_for_pattern(Some(statement.as_ref()), None, None, default_graph)
-            {
-                let quad: Quad = quad?;
-                if quad.predicate == kg::EVIDENCE && seen_sentences.insert(quad.object.clone()) {
-                    sentences.push(quad.object.clone());
+            for triple in graph.triples(Some(statement.as_ref()), None, None) {
+                let triple = triple?;
+                if triple.predicate == kg::EVIDENCE && seen_sentences.insert(triple.object.clone())
+                {
+                    sentences.push(triple.object.clone());
                 }
-                writer.write(quad.as_ref())?;
+                write(&triple)?;
             }
         }
     }
@@ -266,8 +227,8 @@ pub fn write_subgraph(
             Term::BlankNode(b) => NamedOrBlankNodeRef::BlankNode(b.as_ref()),
             Term::Literal(_) => continue,
         };
-        for quad in store.quads_for_pattern(Some(subject), None, None, default_graph) {
-            writer.write(quad?.as_ref())?;
+        for triple in graph.triples(Some(subject), None, None) {
+            write(&triple?)?;
         }
     }
     writer.finish()
@@ -276,7 +237,9 @@ pub fn write_subgraph(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use oxigraph::model::{Literal, NamedNode};
+    use crate::read::MemoryGraph;
+    use oxigraph::model::{Literal, NamedNode, QuadRef};
+    use oxigraph::store::Store;
 
     fn store() -> Store {
         let store = Store::new().unwrap();
@@ -303,28 +266,29 @@ mod tests {
 
     fn export(
         store: &Store,
-        scope: &RdfScope,
+        scope: &GraphScope,
         format: ExportFormat,
     ) -> Result<String, ExportError> {
+        let graph = MemoryGraph::new(store.clone(), Prefixes::new(), None);
         let mut out = Vec::new();
-        write(store, &BTreeMap::new(), scope, format, &mut out)?;
+        write(&graph, scope, format, &mut out)?;
         Ok(String::from_utf8(out).unwrap())
     }
 
     #[test]
     fn triple_formats_refuse_named_graphs_unless_one_is_chosen() {
         let store = store();
-        let error = export(&store, &RdfScope::Store, ExportFormat::Turtle).unwrap_err();
+        let error = export(&store, &GraphScope::All, ExportFormat::Turtle).unwrap_err();
         assert!(
             matches!(error, ExportError::NamedGraphs { count: 1, .. }),
             "{error}"
         );
-        let graph = RdfScope::Named(NamedNode::new("https://e/g").unwrap());
+        let graph = GraphScope::Named(NamedNode::new("https://e/g").unwrap());
         let text = export(&store, &graph, ExportFormat::NTriples).unwrap();
         assert_eq!(text, "<https://e/s> <https://e/p> <https://e/s> .\n");
         let text = export(&store, &graph, ExportFormat::NQuads).unwrap();
         assert!(text.ends_with("<https://e/g> .\n"));
-        let missing = RdfScope::Named(NamedNode::new("https://e/nothing").unwrap());
+        let missing = GraphScope::Named(NamedNode::new("https://e/nothing").unwrap());
         assert!(matches!(
             export(&store, &missing, ExportFormat::NQuads),
             Err(ExportError::UnknownGraph { .. })
@@ -334,9 +298,9 @@ mod tests {
     #[test]
     fn rdf_xml_refuses_control_characters_and_others_escape_them() {
         let store = store();
-        let error = export(&store, &RdfScope::DefaultGraph, ExportFormat::RdfXml).unwrap_err();
+        let error = export(&store, &GraphScope::DefaultGraph, ExportFormat::RdfXml).unwrap_err();
         assert!(error.to_string().contains("U+0001"), "{error}");
-        let text = export(&store, &RdfScope::DefaultGraph, ExportFormat::NTriples).unwrap();
+        let text = export(&store, &GraphScope::DefaultGraph, ExportFormat::NTriples).unwrap();
         assert!(text.contains("a\\u0001b"), "{text}");
     }
 }

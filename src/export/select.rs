@@ -2,17 +2,16 @@
 //! entities of some classes, the facts of some relations, or a combination.
 //!
 //! A [`Selection`] says what is wanted; [`select`] turns it into a [`Subgraph`], the node and
-//! edge indexes of the projection to export. Walking reuses [`crate::paths`]: the same filters
+//! edge indexes of the projection to export. Walking reuses [`crate::algo`]: the same filters
 //! and bounds as `kg neighbors` and `kg path`.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
-use oxigraph::store::{StorageError, Store};
+use oxigraph::model::NamedNode;
 
+use crate::algo::{PathQuery, Truncation, all_shortest_paths, limits, neighbourhood};
 use crate::graph::Projection;
-use crate::paths::{PathQuery, Truncation, all_shortest_paths, limits, neighbourhood};
-use crate::vocab::{owl, rdf, rdfs};
+use crate::read::SchemaView;
 
 /// Which part of the graph a selection starts from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,15 +126,8 @@ fn index(i: usize) -> u32 {
 /// Cuts the subgraph a selection asks for. An empty answer (no path, no entity of the class)
 /// is a [`Subgraph`] with no nodes.
 ///
-/// Time: O(V + E) for the walk and the filters, plus the class hierarchy read from the store.
-///
-/// # Errors
-/// Storage errors while reading the class hierarchy.
-pub fn select(
-    store: &Store,
-    projection: &Projection,
-    selection: &Selection,
-) -> Result<Subgraph, StorageError> {
+/// Time: O(V + E) for the walk and the filters, plus the walk of the class hierarchy.
+pub fn select(schema: &SchemaView, projection: &Projection, selection: &Selection) -> Subgraph {
     let query = PathQuery {
         directed: selection.directed,
         via: selection.relations.clone(),
@@ -184,15 +176,15 @@ pub fn select(
                 };
                 let found = all_shortest_paths(projection, from, to, &query);
                 if found.paths.is_empty() {
-                    return Ok(Subgraph {
+                    return Subgraph {
                         truncated: found.truncated,
                         ..Subgraph::default()
-                    });
+                    };
                 }
                 let nodes = found
                     .paths
                     .iter()
-                    .flat_map(crate::paths::Path::nodes)
+                    .flat_map(crate::algo::Path::nodes)
                     .collect();
                 let edges = found
                     .paths
@@ -203,7 +195,12 @@ pub fn select(
             }
         };
     if !selection.classes.is_empty() {
-        let wanted = subclasses(store, &selection.classes)?;
+        let wanted: HashSet<String> = selection
+            .classes
+            .iter()
+            .flat_map(|class| schema.hierarchy.descendants(class.as_ref()))
+            .map(NamedNode::into_string)
+            .collect();
         let member: Vec<bool> = (0..projection.class_count())
             .map(|i| wanted.contains(projection.class(u32::try_from(i).unwrap_or(u32::MAX)).iri))
             .collect();
@@ -227,78 +224,7 @@ pub fn select(
     }
     let mut subgraph = Subgraph::from_parts(projection, nodes, edges);
     subgraph.truncated = truncated;
-    Ok(subgraph)
-}
-
-/// The classes given and all their subclasses (`rdfs:subClassOf`, transitively, in the default
-/// graph), as IRIs.
-///
-/// # Errors
-/// Storage errors.
-pub fn subclasses(store: &Store, classes: &[NamedNode]) -> Result<HashSet<String>, StorageError> {
-    let mut seen: HashSet<String> = classes.iter().map(|c| c.as_str().to_owned()).collect();
-    let mut queue: VecDeque<NamedNode> = classes.iter().cloned().collect();
-    while let Some(class) = queue.pop_front() {
-        let object = Term::NamedNode(class);
-        for quad in store.quads_for_pattern(
-            None,
-            Some(rdfs::SUB_CLASS_OF),
-            Some(object.as_ref()),
-            Some(GraphNameRef::DefaultGraph),
-        ) {
-            if let NamedOrBlankNode::NamedNode(sub) = quad?.subject
-                && seen.insert(sub.as_str().to_owned())
-            {
-                queue.push_back(sub);
-            }
-        }
-    }
-    Ok(seen)
-}
-
-/// The classes the store declares (`owl:Class`, `rdfs:Class`, in the default graph) with their
-/// labels (English preferred, else the local name), by IRI.
-///
-/// # Errors
-/// Storage errors.
-pub fn declared_classes(store: &Store) -> Result<Vec<(String, String)>, StorageError> {
-    let mut classes: std::collections::BTreeMap<String, (u8, String)> =
-        std::collections::BTreeMap::new();
-    for kind in [owl::CLASS, rdfs::CLASS] {
-        for quad in store.quads_for_pattern(
-            None,
-            Some(rdf::TYPE),
-            Some(kind.into()),
-            Some(GraphNameRef::DefaultGraph),
-        ) {
-            let NamedOrBlankNode::NamedNode(class) = quad?.subject else {
-                continue;
-            };
-            let mut best = (3, crate::ontology::local_name(class.as_str()).to_owned());
-            for label in store.quads_for_pattern(
-                Some(class.as_ref().into()),
-                Some(rdfs::LABEL),
-                None,
-                Some(GraphNameRef::DefaultGraph),
-            ) {
-                if let Term::Literal(literal) = label?.object {
-                    let rank = match literal.language() {
-                        Some(l) if l.starts_with("en") => 0,
-                        None => 1,
-                        Some(_) => 2,
-                    };
-                    if rank < best.0 {
-                        best = (rank, literal.value().to_owned());
-                    }
-                }
-            }
-            classes.insert(class.into_string(), best);
-        }
-    }
-    Ok(classes
-        .into_iter()
-        .map(|(iri, (_, label))| (iri, label))
-        .collect())
+    subgraph
 }
 
 #[cfg(test)]
@@ -338,14 +264,14 @@ mod tests {
         .unwrap()
     }
 
-    fn store() -> Store {
-        Store::new().unwrap()
+    fn schema() -> SchemaView {
+        SchemaView::default()
     }
 
     #[test]
     fn all_is_everything() {
         let p = chain();
-        let s = select(&store(), &p, &Selection::default()).unwrap();
+        let s = select(&schema(), &p, &Selection::default());
         assert_eq!(s, Subgraph::all(&p));
         assert!(Selection::default().is_all());
     }
@@ -361,7 +287,7 @@ mod tests {
             },
             ..Selection::default()
         };
-        let s = select(&store(), &p, &selection).unwrap();
+        let s = select(&schema(), &p, &selection);
         assert_eq!(s.nodes, [0, 1, 2]);
         assert_eq!(s.edges, [0, 1]);
     }
@@ -377,7 +303,7 @@ mod tests {
             },
             ..Selection::default()
         };
-        let s = select(&store(), &p, &selection).unwrap();
+        let s = select(&schema(), &p, &selection);
         assert_eq!(s.nodes, [0, 1, 2, 3]);
         assert_eq!(s.edges, [0, 1, 2]);
         let none = Selection {
@@ -388,7 +314,7 @@ mod tests {
             },
             ..Selection::default()
         };
-        assert!(select(&store(), &p, &none).unwrap().is_empty());
+        assert!(select(&schema(), &p, &none).is_empty());
     }
 
     #[test]
@@ -398,7 +324,7 @@ mod tests {
             relations: Some(HashSet::from([1])),
             ..Selection::default()
         };
-        let s = select(&store(), &p, &selection).unwrap();
+        let s = select(&schema(), &p, &selection);
         assert_eq!(s.nodes, [2, 3]);
         assert_eq!(s.edges, [2]);
     }
@@ -406,20 +332,16 @@ mod tests {
     #[test]
     fn classes_include_subclasses() {
         let p = chain();
-        let store = store();
-        store
-            .insert(oxigraph::model::QuadRef::new(
-                oxigraph::model::NamedNodeRef::new("https://o/B").unwrap(),
-                rdfs::SUB_CLASS_OF,
-                oxigraph::model::NamedNodeRef::new("https://o/Top").unwrap(),
-                GraphNameRef::DefaultGraph,
-            ))
-            .unwrap();
+        let mut schema = schema();
+        schema.hierarchy.add(
+            NamedNode::new("https://o/B").unwrap(),
+            NamedNode::new("https://o/Top").unwrap(),
+        );
         let selection = Selection {
             classes: vec![NamedNode::new("https://o/Top").unwrap()],
             ..Selection::default()
         };
-        let s = select(&store, &p, &selection).unwrap();
+        let s = select(&schema, &p, &selection);
         assert_eq!(s.nodes, [2, 3, 4]);
         assert_eq!(s.edges, [2]);
     }

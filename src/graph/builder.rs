@@ -9,9 +9,13 @@ use super::file::ProjectionFileError;
 use super::{Evidence, NameKind, Projection};
 use crate::ingest::literal::stored_form;
 use crate::ingest::{EmittedFact, EntityIndex, FactOrigin};
-use crate::ontology::{Ontology, local_name};
-use crate::suggest::fold;
+use crate::iri::local_name;
+use crate::names::{fold, label_rank};
+use crate::schema::Ontology;
 use crate::vocab::{kg, rdf, rdfs, skos};
+
+/// The rank of a node that has no label yet (shown by its id): any label ranks better.
+const NO_LABEL: u8 = u8::MAX;
 
 /// Collects nodes, edges, names and node attributes while a build emits its facts.
 pub struct ProjectionBuilder<'a> {
@@ -19,8 +23,8 @@ pub struct ProjectionBuilder<'a> {
     entities: &'a EntityIndex,
     data: ProjectionData,
     node_of: HashMap<NamedNode, u32>,
-    /// Whether a node's label came from an English (or untagged) `rdfs:label`.
-    english_label: Vec<bool>,
+    /// The [`label_rank`] of each node's label so far.
+    label_rank: Vec<u8>,
     class_of: HashMap<NamedNode, u32>,
     predicate_of: HashMap<NamedNode, u32>,
     property_of: HashMap<NamedNode, u32>,
@@ -51,7 +55,7 @@ impl<'a> ProjectionBuilder<'a> {
             entities,
             data: ProjectionData::default(),
             node_of: HashMap::with_capacity(iris.len()),
-            english_label: Vec::with_capacity(iris.len()),
+            label_rank: Vec::with_capacity(iris.len()),
             class_of: HashMap::new(),
             predicate_of: HashMap::new(),
             property_of: HashMap::new(),
@@ -75,7 +79,7 @@ impl<'a> ProjectionBuilder<'a> {
                 id,
                 types,
             });
-            builder.english_label.push(false);
+            builder.label_rank.push(NO_LABEL);
             builder.node_of.insert(iri.clone(), index);
         }
         Ok(builder)
@@ -153,12 +157,14 @@ impl<'a> ProjectionBuilder<'a> {
         }
         match &fact.object {
             RdfTerm::Literal(literal) if predicate == rdfs::LABEL => {
-                let english = literal.language().is_none_or(|l| l.starts_with("en"));
-                let node = &mut self.data.nodes[subject as usize];
-                let seen_english = &mut self.english_label[subject as usize];
-                if english && !*seen_english || node.label == node.id {
-                    literal.value().clone_into(&mut node.label);
-                    *seen_english = english;
+                // The preferred label (English, untagged, any: [`label_rank`]) names the node.
+                let rank = label_rank(literal.language());
+                let kept = &mut self.label_rank[subject as usize];
+                if rank < *kept {
+                    literal
+                        .value()
+                        .clone_into(&mut self.data.nodes[subject as usize].label);
+                    *kept = rank;
                 }
                 self.data
                     .names

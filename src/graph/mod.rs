@@ -11,16 +11,18 @@
 //! access safe. [`Projection`] implements petgraph's graph traits (`IntoNeighborsDirected`,
 //! `IntoEdges`, `Visitable`, ...), so petgraph's traversals and algorithms run on it directly.
 
-pub mod assemble;
+mod assemble;
 mod builder;
 pub mod file;
 mod petgraph_impl;
+mod resolve;
 
 use serde::Serialize;
 
 pub use self::assemble::{AttributeData, EdgeData, LiteralTypeData, NodeData, ProjectionData};
 pub use self::builder::ProjectionBuilder;
 pub use self::file::ProjectionFileError;
+pub use self::resolve::{Resolution, resolve_entity};
 
 /// A class or a predicate: IRI and human label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -207,7 +209,7 @@ impl NameKind {
     }
 }
 
-/// A name (folded with [`crate::suggest::fold`]) that points to a node.
+/// A name (folded with [`crate::names::fold`]) that points to a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Name<'a> {
     /// The folded name.

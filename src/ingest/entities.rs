@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use oxigraph::model::NamedNode;
 
-use super::diagnostic::{Problem, ProvenanceProblem, Suggestion};
-use super::iri::{decode_id, encode_id};
-use crate::suggest;
+use crate::diagnostic::{Problem, ProvenanceProblem, Suggestion};
+use crate::iri::{decode_id, encode_id};
+use crate::names;
 use crate::vocab::kg;
 
 /// What kg knows about a source document.
@@ -68,9 +68,9 @@ impl EntityIndex {
         let encoded = encode_id(id).map_err(|e| Problem::InvalidId {
             id: id.to_owned(),
             reason: match e {
-                super::iri::IdError::Empty => "it is empty",
-                super::iri::IdError::Control => "it contains control characters",
-                super::iri::IdError::Padded => "it starts or ends with white space",
+                crate::iri::IdError::Empty => "it is empty",
+                crate::iri::IdError::Control => "it contains control characters",
+                crate::iri::IdError::Padded => "it starts or ends with white space",
             },
         })?;
         NamedNode::new(format!("{}{encoded}", self.base)).map_err(|e| Problem::InvalidIri {
@@ -223,7 +223,7 @@ impl EntityIndex {
             .keys()
             .filter_map(|iri| iri.as_str().strip_prefix(&self.base).and_then(decode_id))
             .collect();
-        Suggestion(suggest::closest(
+        Suggestion(names::closest(
             id,
             ids.iter().map(|i| (i.as_str(), i.as_str())),
             3,

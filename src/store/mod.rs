@@ -16,6 +16,8 @@
 //! so a failed, interrupted or killed build leaves the previous graph intact and queryable. The
 //! next build removes what a killed build left behind.
 
+mod local;
+
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read as _, Write as _};
@@ -24,6 +26,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
+
+pub use self::local::LocalGraph;
 
 const CURRENT: &str = "CURRENT";
 const PREVIOUS: &str = "PREVIOUS";

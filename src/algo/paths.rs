@@ -1,0 +1,379 @@
+//! Path searches: bidirectional BFS for one shortest path, all shortest paths, and Yen's k
+//! shortest simple paths.
+
+use std::collections::{HashSet, VecDeque};
+
+use super::{Budget, IndexSet, NodeMap, PathQuery, Truncation, node_map};
+use crate::graph::{Projection, Step};
+
+/// One path: where it starts and the steps it takes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Path {
+    /// The first node.
+    pub start: u32,
+    /// The steps, in order; `steps.len()` is the length in hops.
+    pub steps: Vec<Step>,
+}
+
+impl Path {
+    /// Length in hops.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether the path has no steps (start and end are the same node).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The nodes visited, start included.
+    pub fn nodes(&self) -> impl Iterator<Item = u32> + '_ {
+        std::iter::once(self.start).chain(self.steps.iter().map(|s| s.node))
+    }
+
+    /// Whether no node repeats.
+    pub fn is_simple(&self) -> bool {
+        let mut seen = HashSet::new();
+        self.nodes().all(|n| seen.insert(n))
+    }
+}
+
+/// The answer of a path search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paths {
+    /// Paths, shortest first.
+    pub paths: Vec<Path>,
+    /// Set when a bound cut the answer (the paths given are still correct).
+    pub truncated: Option<Truncation>,
+    /// Edge visits spent.
+    pub work: u64,
+}
+
+/// Nodes and edges a search must avoid (for Yen's spur paths).
+#[derive(Debug, Default)]
+struct Bans {
+    nodes: IndexSet<u32>,
+    edges: IndexSet<(u32, u32, bool)>,
+}
+
+/// The shortest path from `from` to `to`, by bidirectional breadth-first search.
+///
+/// Expands the smaller frontier one whole level at a time, so the first meeting found at the
+/// lowest total depth is a shortest path. Time O(b^(d/2)) for branching factor b and distance d
+/// (O(V + E) at worst), memory O(visited nodes).
+pub fn shortest_path(projection: &Projection, from: u32, to: u32, query: &PathQuery) -> Paths {
+    let mut budget = Budget::new(query.budget);
+    let path = bidirectional(projection, from, to, query, &Bans::default(), &mut budget);
+    Paths {
+        truncated: (path.is_none() && budget.left == 0).then_some(Truncation::Budget),
+        paths: path.into_iter().collect(),
+        work: budget.spent,
+    }
+}
+
+fn bidirectional(
+    projection: &Projection,
+    from: u32,
+    to: u32,
+    query: &PathQuery,
+    bans: &Bans,
+    budget: &mut Budget,
+) -> Option<Path> {
+    if bans.nodes.contains(&from) || bans.nodes.contains(&to) {
+        return None;
+    }
+    if from == to {
+        return Some(Path {
+            start: from,
+            steps: Vec::new(),
+        });
+    }
+    // For each visited node: how it was reached (previous node and step; for the backward side,
+    // the step that leaves it towards the target) and its depth on that side.
+    let mut forward: Visits = node_map(from, (None, 0));
+    let mut backward: Visits = node_map(to, (None, 0));
+    let mut forward_frontier = vec![from];
+    let mut backward_frontier = vec![to];
+    let (mut forward_depth, mut backward_depth) = (0, 0);
+    let allowed = |step: &Step| {
+        query.allows(projection, step.edge)
+            && (bans.edges.is_empty()
+                || !bans.edges.contains(&(step.edge, step.node, step.forward)))
+    };
+    while !forward_frontier.is_empty()
+        && !backward_frontier.is_empty()
+        && forward_depth + backward_depth < query.max_hops()
+    {
+        // The meeting node with the lowest total depth found in this level.
+        let mut best: Option<(u32, usize)> = None;
+        let mut meet = |node: u32, total: usize| {
+            if best.is_none_or(|(_, t)| total < t) {
+                best = Some((node, total));
+            }
+        };
+        let mut next = Vec::new();
+        if forward_frontier.len() <= backward_frontier.len() {
+            forward_depth += 1;
+            for &node in &forward_frontier {
+                for step in projection.steps(node, query.directed) {
+                    if !budget.spend() {
+                        return None;
+                    }
+                    if forward.contains_key(&step.node)
+                        || !allowed(&step)
+                        || bans.nodes.contains(&step.node)
+                    {
+                        continue;
+                    }
+                    forward.insert(step.node, (Some((node, step)), forward_depth));
+                    if let Some((_, depth)) = backward.get(&step.node) {
+                        meet(step.node, forward_depth + depth);
+                    }
+                    next.push(step.node);
+                }
+            }
+            forward_frontier = next;
+        } else {
+            backward_depth += 1;
+            for &node in &backward_frontier {
+                for step in projection.steps_into(node, query.directed) {
+                    if !budget.spend() {
+                        return None;
+                    }
+                    // `step.node` is where the step starts; walking it reaches `node`.
+                    let into = Step {
+                        edge: step.edge,
+                        node,
+                        forward: step.forward,
+                    };
+                    if backward.contains_key(&step.node)
+                        || !allowed(&into)
+                        || bans.nodes.contains(&step.node)
+                    {
+                        continue;
+                    }
+                    backward.insert(step.node, (Some((node, into)), backward_depth));
+                    if let Some((_, depth)) = forward.get(&step.node) {
+                        meet(step.node, backward_depth + depth);
+                    }
+                    next.push(step.node);
+                }
+            }
+            backward_frontier = next;
+        }
+        if let Some((meeting, _)) = best {
+            return Some(join(from, meeting, &forward, &backward));
+        }
+    }
+    None
+}
+
+/// Visited nodes of one side of a bidirectional search: how each was reached, and its depth.
+type Visits = NodeMap<(Option<(u32, Step)>, usize)>;
+
+/// Stitches the two half paths at the meeting node.
+fn join(from: u32, meeting: u32, forward: &Visits, backward: &Visits) -> Path {
+    let mut steps = Vec::new();
+    let mut node = meeting;
+    while let Some((Some((previous, step)), _)) = forward.get(&node) {
+        steps.push(*step);
+        node = *previous;
+    }
+    steps.reverse();
+    let mut node = meeting;
+    while let Some((Some((next, step)), _)) = backward.get(&node) {
+        steps.push(*step);
+        node = *next;
+    }
+    Path { start: from, steps }
+}
+
+/// Breadth-first distances from `start` (forward walking, or walking into `start` when
+/// `reverse`), up to `max` hops.
+fn distances(
+    projection: &Projection,
+    start: u32,
+    query: &PathQuery,
+    reverse: bool,
+    max: usize,
+    budget: &mut Budget,
+) -> Option<NodeMap<usize>> {
+    let mut distance = node_map(start, 0);
+    let mut queue = VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        let d = distance[&node];
+        if d == max {
+            continue;
+        }
+        let steps: Vec<Step> = if reverse {
+            projection.steps_into(node, query.directed).collect()
+        } else {
+            projection.steps(node, query.directed).collect()
+        };
+        for step in steps {
+            if !budget.spend() {
+                return None;
+            }
+            if query.allows(projection, step.edge) && !distance.contains_key(&step.node) {
+                distance.insert(step.node, d + 1);
+                queue.push_back(step.node);
+            }
+        }
+    }
+    Some(distance)
+}
+
+/// All shortest paths from `from` to `to` (every combination of edges on a shortest route), at
+/// most [`PathQuery::max_paths`] of them.
+///
+/// Two breadth-first searches give each node's distance from `from` and to `to`; the paths are the
+/// walks along edges `u → v` with `d(from, u) + 1 + d(v, to) = d(from, to)`. Time O(V + E) plus
+/// the paths written.
+pub fn all_shortest_paths(projection: &Projection, from: u32, to: u32, query: &PathQuery) -> Paths {
+    let mut budget = Budget::new(query.budget);
+    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget)
+    else {
+        return Paths {
+            truncated: (budget.left == 0).then_some(Truncation::Budget),
+            paths: Vec::new(),
+            work: budget.spent,
+        };
+    };
+    let length = first.len();
+    let (Some(from_start), Some(to_end)) = (
+        distances(projection, from, query, false, length, &mut budget),
+        distances(projection, to, query, true, length, &mut budget),
+    ) else {
+        return Paths {
+            paths: vec![first],
+            truncated: Some(Truncation::Budget),
+            work: budget.spent,
+        };
+    };
+    let mut paths = Vec::new();
+    let mut truncated = None;
+    let mut stack: Vec<(u32, Vec<Step>)> = vec![(from, Vec::new())];
+    while let Some((node, steps)) = stack.pop() {
+        if node == to && steps.len() == length {
+            if paths.len() == query.max_paths() {
+                truncated = Some(Truncation::MaxPaths);
+                break;
+            }
+            paths.push(Path { start: from, steps });
+            continue;
+        }
+        let mut next: Vec<Step> = projection
+            .steps(node, query.directed)
+            .filter(|s| query.allows(projection, s.edge))
+            .filter(|s| {
+                from_start.get(&s.node) == Some(&(steps.len() + 1))
+                    && to_end
+                        .get(&s.node)
+                        .is_some_and(|d| steps.len() + 1 + d == length)
+            })
+            .collect();
+        // Reverse so that the stack pops them in edge order: deterministic output.
+        next.reverse();
+        for step in next {
+            let mut longer = steps.clone();
+            longer.push(step);
+            stack.push((step.node, longer));
+        }
+    }
+    sort_paths(projection, &mut paths);
+    Paths {
+        paths,
+        truncated,
+        work: budget.spent,
+    }
+}
+
+/// The `k` shortest simple paths (no repeated node), shortest first, by Yen's algorithm with the
+/// bidirectional search above as its shortest-path step.
+///
+/// Paths that differ only in which parallel edge they take are different paths. Time O(k · L ·
+/// S) where L is the path length and S one bounded search.
+pub fn k_shortest_paths(
+    projection: &Projection,
+    from: u32,
+    to: u32,
+    k: usize,
+    query: &PathQuery,
+) -> Paths {
+    let k = k.clamp(1, query.max_paths());
+    let mut budget = Budget::new(query.budget);
+    let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget)
+    else {
+        return Paths {
+            truncated: (budget.left == 0).then_some(Truncation::Budget),
+            paths: Vec::new(),
+            work: budget.spent,
+        };
+    };
+    let mut found = vec![first];
+    let mut candidates: Vec<Path> = Vec::new();
+    let mut seen: HashSet<Path> = found.iter().cloned().collect();
+    let mut truncated = None;
+    while found.len() < k {
+        let last = found.last().cloned().unwrap_or_else(|| Path {
+            start: from,
+            steps: Vec::new(),
+        });
+        let nodes: Vec<u32> = last.nodes().collect();
+        for spur_index in 0..last.len() {
+            let spur_node = nodes[spur_index];
+            let root = &last.steps[..spur_index];
+            let mut bans = Bans::default();
+            for path in &found {
+                if path.steps.len() > spur_index && path.steps[..spur_index] == *root {
+                    let step = path.steps[spur_index];
+                    bans.edges.insert((step.edge, step.node, step.forward));
+                }
+            }
+            bans.nodes.extend(nodes[..spur_index].iter().copied());
+            let mut spur_query = query.clone();
+            spur_query.max_hops = query.max_hops().saturating_sub(spur_index);
+            let Some(spur) =
+                bidirectional(projection, spur_node, to, &spur_query, &bans, &mut budget)
+            else {
+                if budget.left == 0 {
+                    truncated = Some(Truncation::Budget);
+                    break;
+                }
+                continue;
+            };
+            let mut steps = root.to_vec();
+            steps.extend(spur.steps);
+            let path = Path { start: from, steps };
+            if path.is_simple() && seen.insert(path.clone()) {
+                candidates.push(path);
+            }
+        }
+        if truncated.is_some() || candidates.is_empty() {
+            break;
+        }
+        // The shortest candidate (ties: the one first in edge order) joins the answer.
+        sort_paths(projection, &mut candidates);
+        found.push(candidates.remove(0));
+    }
+    Paths {
+        paths: found,
+        truncated,
+        work: budget.spent,
+    }
+}
+
+/// Sorts paths by length, then by their edges, for a stable order.
+fn sort_paths(_projection: &Projection, paths: &mut [Path]) {
+    paths.sort_by(|a, b| {
+        a.len().cmp(&b.len()).then_with(|| {
+            let key = |p: &Path| {
+                p.steps
+                    .iter()
+                    .map(|s| (s.edge, s.forward))
+                    .collect::<Vec<_>>()
+            };
+            key(a).cmp(&key(b))
+        })
+    });
+}

@@ -1,0 +1,99 @@
+//! The answer of `kg path`: paths as hops, each with its relation, direction and evidence.
+
+use serde::Serialize;
+
+use super::{Labelled, node, predicate, truncation_name};
+use crate::algo::{Paths, Truncation};
+use crate::graph::{Evidence, Projection, Step};
+
+/// One hop of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    /// Where the hop starts.
+    pub from: Labelled,
+    /// The relation walked.
+    pub predicate: Labelled,
+    /// Where it ends.
+    pub to: Labelled,
+    /// `forward` when walked from the fact's subject to its object, else `backward`.
+    pub direction: &'static str,
+    /// Where the fact is stated.
+    pub evidence: Vec<Evidence>,
+}
+
+/// One path.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathAnswer {
+    /// Hops.
+    pub length: usize,
+    /// The hops, in order.
+    pub hops: Vec<Hop>,
+}
+
+/// The answer of `kg path`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathsAnswer {
+    /// Start.
+    pub from: Labelled,
+    /// End.
+    pub to: Labelled,
+    /// Whether a bound cut the answer.
+    pub truncated: bool,
+    /// Which bound, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_by: Option<&'static str>,
+    /// The paths, shortest first.
+    pub paths: Vec<PathAnswer>,
+}
+
+fn hop(projection: &Projection, from: u32, step: Step) -> Hop {
+    Hop {
+        from: node(projection, from),
+        predicate: predicate(projection, step.edge),
+        to: node(projection, step.node),
+        direction: if step.forward { "forward" } else { "backward" },
+        evidence: projection.edge(step.edge).evidence().collect(),
+    }
+}
+
+impl PathsAnswer {
+    /// Describes found paths.
+    pub fn new(projection: &Projection, from: u32, to: u32, found: &Paths) -> Self {
+        let paths = found
+            .paths
+            .iter()
+            .map(|path| {
+                let mut at = path.start;
+                let hops = path
+                    .steps
+                    .iter()
+                    .map(|&step| {
+                        let h = hop(projection, at, step);
+                        at = step.node;
+                        h
+                    })
+                    .collect();
+                PathAnswer {
+                    length: path.len(),
+                    hops,
+                }
+            })
+            .collect();
+        Self {
+            from: node(projection, from),
+            to: node(projection, to),
+            truncated: false,
+            truncated_by: None,
+            paths,
+        }
+        .with_truncation(found.truncated)
+    }
+
+    fn with_truncation(mut self, truncation: Option<Truncation>) -> Self {
+        if let Some(t) = truncation {
+            self.truncated = true;
+            self.truncated_by = Some(truncation_name(t));
+        }
+        self
+    }
+}

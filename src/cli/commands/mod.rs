@@ -1,0 +1,12 @@
+//! One file per subcommand, each with its arguments (clap derive: the doc comments are the help
+//! text) and a `run`.
+
+pub mod build;
+pub mod docs;
+pub mod export;
+pub mod generate;
+pub mod lookup;
+pub mod neighbors;
+pub mod path;
+pub mod query;
+pub mod rank;

@@ -1,0 +1,58 @@
+//! `kg rank`: who matters in the story.
+
+use clap::{Args, ValueEnum};
+use kg::algo::rank;
+use kg::answer::{RankAnswer, RankBy};
+use kg::read::GraphReader as _;
+
+use crate::cli::output::Output;
+use crate::cli::render::rank_text;
+use crate::cli::store::StoreArgs;
+use crate::cli::{Found, by_name};
+
+/// Rank entities by degree, PageRank or betweenness centrality (the brokers of the story).
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// The score to sort by
+    #[arg(long, value_parser = by_name(&RankBy::ALL, RankBy::name), default_value = "betweenness")]
+    by: RankBy,
+
+    /// How many entities to list
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    top: usize,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RankFormat::Text)]
+    format: RankFormat,
+
+    /// Write to FILE (replaced only when the command succeeds)
+    #[arg(long, short, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    output: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RankFormat {
+    Text,
+    Json,
+}
+
+pub fn run(args: &RankArgs) -> anyhow::Result<Found> {
+    let graph = args.store.open()?;
+    let projection = graph.projection()?;
+    let ranking = rank(projection);
+    let answer = RankAnswer::new(projection, &ranking, args.by, args.top);
+    let mut output = Output::open(args.output.as_deref())?;
+    let out = output.writer();
+    match args.format {
+        RankFormat::Text => rank_text(&answer, out)?,
+        RankFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &answer)?;
+            writeln!(out)?;
+        }
+    }
+    output.commit()?;
+    Ok(Found::from(!answer.entities.is_empty()))
+}

@@ -1,0 +1,127 @@
+//! CSV tables: reading the header into typed columns, and each row into facts with provenance.
+//!
+//! An entity table (an `id` column) describes one entity per row; a relation table (`subject`,
+//! `predicate`, `object`) states one fact per row. See `docs/csv-layout.md` for the layout.
+
+mod header;
+mod row;
+
+use std::io::{self, Read};
+
+pub use self::header::{Column, Header, PropertyColumn, TableKind};
+pub use self::row::{Fact, Provenance, RowFacts, RowReader};
+use crate::diagnostic::Problem;
+
+/// Splits a multi-valued cell on `|` (`\|` is a literal bar); values are trimmed, empty ones
+/// dropped.
+///
+/// (`a | b\|c |` gives `a` and `b|c`.)
+pub fn split_multi(cell: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut current = String::new();
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                current.push('|');
+                chars.next();
+            }
+            '|' => values.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    values.push(current);
+    values
+        .into_iter()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// One raw row: its line and decoded fields.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// Fields, decoded.
+    pub fields: Vec<String>,
+}
+
+/// Streams the records of a CSV file, decoding UTF-8 field by field so an invalid byte is
+/// reported at its line and field.
+pub struct Records {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    record: csv::ByteRecord,
+}
+
+/// A problem reading one record: its line, its field (1-based, when known) and what.
+pub type RecordError = (u64, Option<usize>, Problem);
+
+impl Records {
+    /// Wraps a byte reader (a leading byte-order mark is dropped).
+    ///
+    /// # Errors
+    /// When the first bytes cannot be read.
+    pub fn new(mut input: Box<dyn Read + Send>) -> io::Result<Self> {
+        let mut head = Vec::with_capacity(3);
+        input.by_ref().take(3).read_to_end(&mut head)?;
+        let head = if head == b"\xEF\xBB\xBF" {
+            Vec::new()
+        } else {
+            head
+        };
+        let chained: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(input));
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(chained);
+        Ok(Self {
+            reader,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The next record, `None` at the end.
+    pub fn next_row(&mut self) -> Option<Result<Row, RecordError>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let line = self.record.position().map_or(0, csv::Position::line);
+                let mut fields = Vec::with_capacity(self.record.len());
+                for (i, field) in self.record.iter().enumerate() {
+                    match std::str::from_utf8(field) {
+                        Ok(text) => fields.push(text.to_owned()),
+                        Err(e) => {
+                            let detail = format!(
+                                "byte 0x{:02X} at byte {} of the field",
+                                field[e.valid_up_to()],
+                                e.valid_up_to() + 1
+                            );
+                            return Some(Err((line, Some(i + 1), Problem::InvalidUtf8(detail))));
+                        }
+                    }
+                }
+                Some(Ok(Row { line, fields }))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                let problem = match e.kind() {
+                    csv::ErrorKind::Io(io) => Problem::Io(io.to_string()),
+                    _ => Problem::CsvSyntax(e.to_string()),
+                };
+                Some(Err((line, None, problem)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_multi;
+
+    #[test]
+    fn splits_on_bars_but_not_escaped_ones() {
+        assert_eq!(split_multi("a | b\\|c |"), ["a", "b|c"]);
+        assert!(split_multi(" | ").is_empty());
+    }
+}

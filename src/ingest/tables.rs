@@ -1,0 +1,313 @@
+//! The two passes over the CSV tables: indexing the entities of each entity table, then reading
+//! and checking every row; and checking the source texts against their documents.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use super::csv::{self, Column, Header, Records, RowFacts, RowReader, TableKind};
+use super::emit::hex;
+use super::entities::{DocumentInfo, EntityIndex};
+use super::input::InputFile;
+use super::{PROGRESS_EVERY, Progress, Summary, text};
+use crate::diagnostic::{self, Diagnostics, Location, Problem};
+use crate::schema::Ontology;
+use crate::vocab::{kg, rdf, rdfs};
+
+/// Pass one over a table: checks its header, indexes the ids and classes of entity tables.
+pub(super) fn index_table(
+    file: &InputFile,
+    ontology: &Ontology,
+    entities: &mut EntityIndex,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Fn(Progress<'_>),
+) -> Option<Header> {
+    let name = file.name();
+    let mut records = match file.reader().and_then(Records::new) {
+        Ok(records) => records,
+        Err(e) => {
+            diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
+            return None;
+        }
+    };
+    let header_row = match records.next_row() {
+        None => {
+            diagnostics.error(Location::file(name), Problem::EmptyFile);
+            return None;
+        }
+        Some(Err((line, field, problem))) => {
+            diagnostics.error(at(name, line, field), problem);
+            return None;
+        }
+        Some(Ok(row)) => row,
+    };
+    let header = match Header::parse(header_row.fields, ontology) {
+        Ok(header) => header,
+        Err(problems) => {
+            for (field, problem) in problems {
+                let location = if field == 0 {
+                    Location::at(name, header_row.line, 1)
+                } else {
+                    Location::at(name, header_row.line, field as u64)
+                };
+                diagnostics.error(location, problem);
+            }
+            return None;
+        }
+    };
+    if header.kind != TableKind::Entity {
+        return Some(header);
+    }
+    let id_at = header.position(|c| matches!(c, Column::Id))?;
+    let type_at = header.position(|c| matches!(c, Column::Type));
+    let property_at = |wanted: oxigraph::model::NamedNodeRef<'_>| {
+        header.position(|c| matches!(c, Column::Property(p) if p.iri.as_ref() == wanted))
+    };
+    let count_at = property_at(kg::SENTENCE_COUNT);
+    let sha_at = property_at(kg::SHA256);
+    let mut rows = 0;
+    while let Some(row) = records.next_row() {
+        let row = match row {
+            Ok(row) => row,
+            Err((line, field, problem)) => {
+                diagnostics.error(at(name, line, field), problem);
+                continue;
+            }
+        };
+        rows += 1;
+        if rows % PROGRESS_EVERY == 0 {
+            progress(Progress::Rows(rows));
+        }
+        if row.fields.len() != header.names.len() {
+            // Reported once, in pass two.
+            continue;
+        }
+        let mut types = Vec::new();
+        if let Some(i) = type_at {
+            for class in csv::split_multi(&row.fields[i]) {
+                match ontology.resolve(&class, diagnostic::TermKind::Class) {
+                    Ok(iri) if !types.contains(&iri) => types.push(iri),
+                    Ok(_) => {}
+                    Err(problem) => diagnostics
+                        .error(Location::cell(name, row.line, i, &header.names[i]), problem),
+                }
+            }
+        }
+        let document = types
+            .iter()
+            .any(|t| t.as_ref() == kg::DOCUMENT)
+            .then(|| DocumentInfo {
+                sentence_count: count_at.and_then(|i| row.fields[i].parse().ok()),
+                sha256: sha_at.map(|i| row.fields[i].to_ascii_lowercase()),
+                sentences: None,
+            });
+        let defined_at = format!("{}:{}", name.display(), row.line);
+        if let Err(problem) = entities.define(&row.fields[id_at], types, defined_at, document) {
+            diagnostics.error(
+                Location::cell(name, row.line, id_at, &header.names[id_at]),
+                problem,
+            );
+        }
+    }
+    if rows == 0 {
+        diagnostics.warning(Location::at(name, header_row.line, 1), Problem::NoRows);
+    }
+    Some(header)
+}
+
+fn at(name: &Path, line: u64, field: Option<usize>) -> Location {
+    Location {
+        file: name.to_path_buf(),
+        line: Some(line),
+        column: field.map(|f| f as u64),
+        field: None,
+    }
+}
+
+/// Checks a source text against its document and keeps its sentences.
+pub(super) fn read_source_text(
+    file: &InputFile,
+    entities: &mut EntityIndex,
+    diagnostics: &mut Diagnostics,
+) {
+    let name = file.name();
+    let Some(id) = file.document_id() else {
+        return;
+    };
+    let iri = match entities.document(id) {
+        Ok((iri, _)) => iri,
+        Err(problem) => {
+            diagnostics.warning(Location::file(name), problem);
+            return;
+        }
+    };
+    let bytes = match file.bytes() {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
+            return;
+        }
+    };
+    let text = match text::decode_utf8(&bytes) {
+        Ok(text) => text,
+        Err((line, column, detail)) => {
+            diagnostics.error(
+                Location::at(name, line, column),
+                Problem::InvalidUtf8(detail),
+            );
+            return;
+        }
+    };
+    let digest = hex(&Sha256::digest(text.as_bytes()));
+    let sentences: Vec<String> = text::sentences::split(text)
+        .into_iter()
+        .map(|s| text[s.span].to_owned())
+        .collect();
+    let Some(info) = entities.by_iri_mut(&iri).and_then(|e| e.document.as_mut()) else {
+        return;
+    };
+    if let Some(expected) = &info.sha256
+        && *expected != digest
+    {
+        diagnostics.error(
+            Location::file(name),
+            Problem::Sha256Mismatch {
+                expected: expected.clone(),
+                actual: digest,
+            },
+        );
+        return;
+    }
+    let actual = sentences.len() as u64;
+    match info.sentence_count {
+        Some(expected) if expected != actual => {
+            diagnostics.error(
+                Location::file(name),
+                Problem::SentenceCountMismatch { expected, actual },
+            );
+            return;
+        }
+        _ => info.sentence_count = Some(actual),
+    }
+    info.sentences = Some(sentences);
+}
+
+/// Reads every row of a table, reporting problems and handing each good row to `on_row`.
+pub(super) fn read_rows(
+    file: &InputFile,
+    header: &Header,
+    ontology: &Ontology,
+    entities: &EntityIndex,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Fn(Progress<'_>),
+    on_row: &mut dyn FnMut(&RowFacts, &Header),
+) {
+    let name = file.name();
+    let mut records = match file.reader().and_then(Records::new) {
+        Ok(records) => records,
+        Err(e) => {
+            diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
+            return;
+        }
+    };
+    // The header was read in pass one.
+    let _ = records.next_row();
+    let reader = RowReader {
+        ontology,
+        entities,
+        file: name,
+        header,
+    };
+    let mut problems = Vec::new();
+    let mut rows = 0;
+    // Rows whose facts have no source: counted, reported once per table.
+    let mut unsourced: Option<(u64, u64)> = None;
+    while let Some(row) = records.next_row() {
+        rows += 1;
+        if rows % PROGRESS_EVERY == 0 {
+            progress(Progress::Rows(rows));
+        }
+        let row = match row {
+            Ok(row) => row,
+            // Already reported in pass one for entity tables.
+            Err(_) if header.kind == TableKind::Entity => continue,
+            Err((line, field, problem)) => {
+                diagnostics.error(at(name, line, field), problem);
+                continue;
+            }
+        };
+        if row.fields.len() != header.names.len() {
+            diagnostics.error(
+                Location::at(
+                    name,
+                    row.line,
+                    row.fields.len().min(header.names.len()) as u64 + 1,
+                ),
+                Problem::FieldCount {
+                    expected: header.names.len(),
+                    found: row.fields.len(),
+                },
+            );
+            continue;
+        }
+        if let Some(facts) = reader.read(&row, &mut problems) {
+            if facts.provenance.document.is_none() {
+                let is_document = header.kind == TableKind::Entity
+                    && facts.facts.iter().any(|f| {
+                        f.predicate.as_ref() == rdf::TYPE && f.object == kg::DOCUMENT.into()
+                    });
+                if !is_document {
+                    unsourced.get_or_insert((row.line, 0)).1 += 1;
+                }
+            }
+            if header.kind == TableKind::Entity
+                && !facts
+                    .facts
+                    .iter()
+                    .any(|f| f.predicate.as_ref() == rdfs::LABEL)
+                && let Some(first) = facts.facts.first()
+            {
+                {
+                    diagnostics.warning(
+                        Location::at(name, row.line, 1),
+                        Problem::MissingLabel(entities.display(&first.subject)),
+                    );
+                }
+            }
+            on_row(&facts, header);
+        }
+        for (location, problem) in problems.drain(..) {
+            diagnostics.error(location, problem);
+        }
+    }
+    if let Some((first, rows)) = unsourced {
+        diagnostics.warning(Location::at(name, first, 1), Problem::NoProvenance { rows });
+    }
+}
+
+pub(super) fn count_row(
+    row: &RowFacts,
+    ontology: &Ontology,
+    entities: &EntityIndex,
+    summary: &mut Summary,
+) {
+    for fact in &row.facts {
+        summary.facts += 1;
+        if fact.predicate.as_ref() != rdf::TYPE {
+            *summary
+                .relations_by_predicate
+                .entry(ontology.compact(fact.predicate.as_ref()))
+                .or_default() += 1;
+        }
+        if let Some(document) = &row.provenance.document {
+            *summary
+                .facts_by_document
+                .entry(
+                    entities
+                        .id_of(document)
+                        .unwrap_or_else(|| document.to_string()),
+                )
+                .or_default() += 1;
+        }
+    }
+}

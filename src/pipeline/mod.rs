@@ -1,0 +1,194 @@
+//! `kg build`, the whole flow: inputs → checked facts ([`crate::ingest`]) → derived data
+//! ([`derive`]: inference, validation) → a new store generation (RDF store + graph projection)
+//! → atomic swap. Nothing is written unless every input is valid and every stage agrees, and
+//! nothing becomes visible unless everything was written.
+
+pub mod derive;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, mpsc};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use oxigraph::model::Quad;
+use oxigraph::store::StorageError;
+
+use self::derive::{DerivedData, Stage, StageInput, run_stages};
+use crate::graph::ProjectionBuilder;
+use crate::graph::file::{self as projection_file, ProjectionFileError};
+use crate::ingest::{self, Diagnostic, Inputs, Progress, Summary};
+use crate::store::{FORMAT_VERSION, Meta, StoreDir, StoreError};
+
+/// How to build.
+#[derive(Clone, Default)]
+pub struct BuildOptions {
+    /// Treat warnings as errors.
+    pub strict: bool,
+    /// The derived-data stages to run, in order.
+    pub stages: Vec<Arc<dyn Stage>>,
+}
+
+impl fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let stages: Vec<&str> = self.stages.iter().map(|s| s.name()).collect();
+        f.debug_struct("BuildOptions")
+            .field("strict", &self.strict)
+            .field("stages", &stages)
+            .finish()
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Counts of the inputs.
+    pub summary: Summary,
+    /// Warnings (no errors: those fail the build).
+    pub warnings: Vec<Diagnostic>,
+    /// Quads in the new store.
+    pub quads: u64,
+    /// Nodes and edges of the projection.
+    pub nodes: usize,
+    /// Edges of the projection.
+    pub edges: usize,
+    /// Quads the stages derived, and each stage's counts.
+    pub derived: u64,
+    /// Each stage's counts, by stage name.
+    pub stages: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Seconds the build took.
+    pub seconds: f64,
+}
+
+/// Why a build failed. In every case the previous graph stays current.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the inputs have {errors} error(s){}; nothing was written", if *strict && *warnings > 0 { format!(" and {warnings} warning(s), which --strict refuses") } else { String::new() })]
+    Invalid {
+        /// Every problem, errors and warnings, in the order found.
+        diagnostics: Vec<Diagnostic>,
+        errors: usize,
+        warnings: usize,
+        strict: bool,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing the RDF store: {0}")]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Projection(#[from] ProjectionFileError),
+    #[error("the store writer stopped unexpectedly")]
+    WriterStopped,
+}
+
+/// Memory the bulk loader may use for its batches (oxigraph's default is 2 GB per thread); the
+/// build's peak memory stays below a peer loading the same quads, at little cost in time.
+const LOADER_MEMORY_MB: usize = 512;
+
+/// Quads per batch handed from the reading thread to the store writer.
+const BATCH: usize = 64 * 1024;
+
+/// Builds the graph of `inputs` into `store`.
+///
+/// # Errors
+/// [`BuildError::Invalid`] with every problem of the inputs; store, storage or projection errors.
+pub fn build(
+    inputs: &Inputs,
+    store: &StoreDir,
+    options: &BuildOptions,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    // The lock first: a second build fails at once instead of after checking everything.
+    let building = store.begin()?;
+    let mut prepared = ingest::prepare(inputs, !options.stages.is_empty(), progress);
+    let derived = match prepared.facts.take() {
+        Some(facts) if prepared.is_valid(options.strict) => {
+            progress(Progress::Pass("deriving"));
+            let stages: Vec<&dyn Stage> = options.stages.iter().map(AsRef::as_ref).collect();
+            let input = StageInput {
+                ontology: &prepared.ontology,
+                facts: &facts,
+                base: prepared.entities.base(),
+            };
+            run_stages(&stages, input)
+        }
+        _ => DerivedData::default(),
+    };
+    prepared
+        .diagnostics
+        .extend(derived.diagnostics.iter().cloned());
+    if !prepared.is_valid(options.strict) {
+        let errors = prepared.diagnostics.error_count();
+        let warnings = prepared.diagnostics.warning_count();
+        return Err(BuildError::Invalid {
+            diagnostics: prepared.diagnostics.into_vec(),
+            errors,
+            warnings,
+            strict: options.strict,
+        });
+    }
+
+    let rdf = building.create_store()?;
+    let (sender, receiver) = mpsc::sync_channel::<Vec<Quad>>(4);
+    let mut builder = ProjectionBuilder::new(&prepared.ontology, &prepared.entities)?;
+    let projection = std::thread::scope(|scope| -> Result<_, BuildError> {
+        let reader = scope.spawn(|| {
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut send = |quad: Quad| -> Result<(), mpsc::SendError<Vec<Quad>>> {
+                batch.push(quad);
+                if batch.len() == BATCH {
+                    sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
+                }
+                Ok(())
+            };
+            let result = prepared.emit(&mut send, &mut |fact| builder.add(fact), progress);
+            let result = result.and_then(|()| sender.send(batch));
+            drop(sender);
+            // The projection is assembled while the store finishes writing.
+            result.map(|()| builder.finish())
+        });
+        let mut loader = rdf
+            .bulk_loader()
+            .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
+        // The receiver is consumed by the load: when the loader fails (a full disk), it is
+        // dropped with it, so the reading thread's next send fails and it ends instead of
+        // waiting forever on a full channel.
+        let written = loader
+            .load_quads(receiver.into_iter().flatten())
+            .and_then(|()| loader.load_quads(derived.quads.iter().cloned()))
+            .and_then(|()| loader.commit());
+        // A send error means the writer above stopped early, which only its own error explains.
+        let assembled = reader.join().map_err(|_| BuildError::WriterStopped)?;
+        written?;
+        Ok(assembled.map_err(|_| BuildError::WriterStopped)??)
+    })?;
+
+    progress(Progress::Pass("saving the graph projection"));
+    projection_file::save(&projection, &building.projection_path())?;
+    let quads = rdf.len()? as u64;
+    rdf.flush()?;
+    drop(rdf);
+
+    let meta = Meta {
+        format: FORMAT_VERSION,
+        kg_version: env!("CARGO_PKG_VERSION").to_owned(),
+        built_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        base: prepared.entities.base().to_owned(),
+        prefixes: prepared.prefixes(),
+        quads,
+        summary: serde_json::to_value(&prepared.summary).unwrap_or_default(),
+    };
+    building.commit(&meta)?;
+    Ok(BuildReport {
+        summary: prepared.summary,
+        warnings: prepared.diagnostics.into_vec(),
+        quads,
+        nodes: projection.node_count(),
+        edges: projection.edge_count(),
+        derived: derived.quads.len() as u64,
+        stages: derived.counts,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

@@ -1,0 +1,172 @@
+//! The read seam: every command reads "a graph" through [`GraphReader`] — the current local
+//! store generation today ([`crate::store::LocalGraph`]), a remote SPARQL endpoint or a server
+//! later — instead of calling oxigraph's `Store` directly. What the commands need from a graph
+//! is small: its prefixes, its graph projection, triples matching a pattern, the quads of a
+//! scope, and a SPARQL dataset; everything else (labels, the class hierarchy, entity cards,
+//! exports) is written once on top of it.
+
+mod memory;
+mod schema;
+
+use std::fmt;
+
+use oxigraph::model::{
+    GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, TermRef,
+    Triple,
+};
+use oxigraph::store::{StorageError, Store};
+
+pub use self::memory::MemoryGraph;
+pub use self::schema::{SchemaView, label};
+use crate::graph::Projection;
+use crate::graph::file::ProjectionFileError;
+use crate::iri::Prefixes;
+
+/// Why a graph could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The RDF store failed (a damaged block, a vanished file).
+    #[error("reading the RDF store: {0} (if the store is damaged, run `kg build` again)")]
+    Storage(#[from] StorageError),
+    /// The graph projection could not be loaded.
+    #[error(transparent)]
+    Projection(#[from] ProjectionFileError),
+    /// A graph named in a request does not exist.
+    #[error("the graph has no named graph <{0}>")]
+    UnknownGraph(String),
+}
+
+/// Which quads [`GraphReader::quads`] streams.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum GraphScope {
+    /// Every quad, every graph.
+    #[default]
+    All,
+    /// The default graph only.
+    DefaultGraph,
+    /// One named graph.
+    Named(NamedNode),
+}
+
+/// A stream of triples or quads; the first error ends it.
+pub type Stream<'a, T> = Box<dyn Iterator<Item = Result<T, ReadError>> + 'a>;
+
+/// Where SPARQL runs, given to [`crate::query`]: owned handles, so a query can run on a thread
+/// of its own.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum SparqlDataset {
+    /// A local oxigraph store; the query's default graph is the union of `default_graphs`.
+    Local {
+        /// The store (a cheap handle).
+        store: Store,
+        /// The graphs that make up the default graph of queries.
+        default_graphs: Vec<GraphName>,
+    },
+}
+
+impl fmt::Debug for SparqlDataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Local { default_graphs, .. } => f
+                .debug_struct("Local")
+                .field("default_graphs", default_graphs)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// A graph to read: its prefixes, its projection, its triples and quads, and SPARQL.
+pub trait GraphReader: Send + Sync {
+    /// Where the graph is, for messages (a store folder, an endpoint).
+    fn location(&self) -> String;
+
+    /// Prefixes to declare in queries and exports.
+    fn prefixes(&self) -> &Prefixes;
+
+    /// The graph projection for paths, neighbourhoods, ranks and property-graph exports, loaded
+    /// on first use and kept.
+    ///
+    /// # Errors
+    /// When it cannot be loaded.
+    fn projection(&self) -> Result<&Projection, ReadError>;
+
+    /// The triples of the graph's default view (the facts, their provenance and the ontology)
+    /// that match a pattern; `None` matches anything.
+    fn triples<'a>(
+        &'a self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+    ) -> Stream<'a, Triple>;
+
+    /// Every quad of a scope, in a stable order (two reads of the same graph give the same
+    /// sequence).
+    ///
+    /// # Errors
+    /// [`ReadError::UnknownGraph`] for a named graph that does not exist.
+    fn quads(&self, scope: &GraphScope) -> Result<Stream<'_, Quad>, ReadError>;
+
+    /// The named graphs.
+    ///
+    /// # Errors
+    /// Storage errors.
+    fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError>;
+
+    /// Where SPARQL queries run.
+    fn sparql(&self) -> SparqlDataset;
+}
+
+/// The objects of the triples `(subject, predicate, ?)`.
+///
+/// # Errors
+/// Read errors.
+pub fn objects(
+    reader: &dyn GraphReader,
+    subject: NamedOrBlankNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<oxigraph::model::Term>, ReadError> {
+    reader
+        .triples(Some(subject), Some(predicate), None)
+        .map(|t| t.map(|t| t.object))
+        .collect()
+}
+
+/// The first object of the triples `(subject, predicate, ?)`.
+///
+/// # Errors
+/// Read errors.
+pub fn object(
+    reader: &dyn GraphReader,
+    subject: NamedOrBlankNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Option<oxigraph::model::Term>, ReadError> {
+    reader
+        .triples(Some(subject), Some(predicate), None)
+        .next()
+        .transpose()
+        .map(|t| t.map(|t| t.object))
+}
+
+/// The quads of a scope of an oxigraph store (what the local readers share).
+///
+/// # Errors
+/// [`ReadError::UnknownGraph`] for a named graph the store does not have; storage errors.
+pub(crate) fn store_quads<'a>(
+    store: &'a Store,
+    scope: &GraphScope,
+) -> Result<Stream<'a, Quad>, ReadError> {
+    let graph = match scope {
+        GraphScope::All => None,
+        GraphScope::DefaultGraph => Some(oxigraph::model::GraphNameRef::DefaultGraph),
+        GraphScope::Named(name) => {
+            if !store.contains_named_graph(name)? {
+                return Err(ReadError::UnknownGraph(name.as_str().to_owned()));
+            }
+            Some(oxigraph::model::GraphNameRef::NamedNode(name.as_ref()))
+        }
+    };
+    let quads = store.quads_for_pattern(None, None, None, graph);
+    Ok(Box::new(quads.map(|quad| Ok(quad?))))
+}
