@@ -2,7 +2,7 @@
 //! [SHACL validation report](https://www.w3.org/TR/shacl/#validation-report) in Turtle, JSON
 //! (documented in the README, stable), and text for people (`file:line: violation: ...`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -71,21 +71,9 @@ pub struct ValidationReport {
 }
 
 impl ValidationReport {
-    /// A report of `results` (repeated results are kept once).
+    /// A report of `results`, in the order found. Two results may say the same thing: SHACL
+    /// reports one per pair for `sh:lessThan`, one per path that reaches a shape, and so on.
     pub fn new(results: Vec<ValidationResult>) -> Self {
-        let mut seen = HashSet::new();
-        let results: Vec<ValidationResult> = results
-            .into_iter()
-            .filter(|r| {
-                seen.insert((
-                    r.focus_node.clone(),
-                    r.path.clone(),
-                    r.value.clone(),
-                    r.source_shape.clone(),
-                    r.component.clone(),
-                ))
-            })
-            .collect();
         Self {
             conforms: results.is_empty(),
             results,
@@ -286,6 +274,15 @@ fn term_text(term: &Term, prefixes: &Prefixes) -> String {
     let text = match term {
         Term::NamedNode(n) => compact(n.as_str(), prefixes),
         Term::Literal(l) if l.datatype() == xsd::STRING || l.language().is_some() => l.to_string(),
+        // Numbers and booleans as Turtle writes them bare, when they are well formed.
+        Term::Literal(l)
+            if [xsd::INTEGER, xsd::DECIMAL, xsd::BOOLEAN].contains(&l.datatype())
+                && crate::ingest::literal::check(l.value(), l.datatype()).is_ok()
+                && !l.value().starts_with('+')
+                && (l.datatype() != xsd::DECIMAL || l.value().contains('.')) =>
+        {
+            l.value().to_owned()
+        }
         Term::Literal(l) => format!(
             "{}^^{}",
             Literal::new_simple_literal(l.value()),

@@ -418,10 +418,7 @@ impl<G: DataGraph + ?Sized> Reader<'_, G> {
                 _ => None,
             })
             .collect();
-        let deactivated = self
-            .values(&node, sh::DEACTIVATED)?
-            .iter()
-            .any(|t| matches!(t, Term::Literal(l) if l.datatype() == xsd::BOOLEAN && matches!(l.value(), "true" | "1")));
+        let deactivated = self.values(&node, sh::DEACTIVATED)?.iter().any(is_true);
 
         let constraints = self.constraints(id, &node, path.is_some())?;
         let shape = &mut self.shapes.shapes[id];
@@ -695,9 +692,10 @@ fn short(iri: oxigraph::model::NamedNodeRef<'_>) -> String {
     format!("sh:{}", iri.as_str().trim_start_matches(sh::NAMESPACE))
 }
 
-/// `true` as an `xsd:boolean`.
+/// `"true"^^xsd:boolean`, the only value SHACL gives for switching a parameter on (`"1"` is
+/// another literal, and leaves it off: the W3C suite's `uniqueLang-002` checks it).
 fn is_true(term: &Term) -> bool {
-    matches!(term, Term::Literal(l) if l.datatype() == xsd::BOOLEAN && matches!(l.value(), "true" | "1"))
+    matches!(term, Term::Literal(l) if l.datatype() == xsd::BOOLEAN && l.value() == "true")
 }
 
 /// Whether `class` is `ancestor` or below it.
