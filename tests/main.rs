@@ -14,3 +14,4 @@ mod peers;
 mod shacl_suite;
 mod store_safety;
 mod validate;
+mod validate_peers;

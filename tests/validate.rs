@@ -519,7 +519,7 @@ fn ill_formed_shapes_are_refused() {
 
 // --- kg validate and the build stage ------------------------------------------------------
 
-mod cli {
+pub(crate) mod cli {
     use std::path::{Path, PathBuf};
 
     use kg::ingest::{Inputs, prepare};
@@ -532,7 +532,7 @@ mod cli {
     /// A copy of the default data and ontology with two mistakes the build accepts and the
     /// shapes catch: a post without a holder (posts.csv:3) and a force cap of -5 personnel
     /// (proposals.csv:2).
-    fn broken_copy() -> tempfile::TempDir {
+    pub(crate) fn broken_copy() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         for folder in ["data", "ontology"] {
             common::copy_tree(&common::root().join(folder), &dir.path().join(folder));
