@@ -371,7 +371,7 @@ fn closed_and_ignored_properties() {
             .path
             .as_ref()
             .and_then(|p| p.predicate())
-            .map(|p| p.as_str()),
+            .map(oxigraph::model::NamedNode::as_str),
         Some("https://example.org/q")
     );
     assert_eq!(result.value.as_ref().map(name).as_deref(), Some("2"));

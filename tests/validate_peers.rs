@@ -156,6 +156,11 @@ impl Random {
         (self.0 >> 33) % n
     }
 
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        let index = self.below(items.len() as u64);
+        items[usize::try_from(index).unwrap_or_default()]
+    }
+
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
@@ -163,24 +168,25 @@ impl Random {
 
 /// People, organisations and places, with a mistake here and there for each shape of
 /// `generated-shapes.ttl`.
+#[allow(clippy::too_many_lines)]
 fn generated(seed: u64, people: u64) -> String {
     let mut r = Random(seed);
     let mut out = String::from(
         "@prefix ex: <https://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n",
     );
     let cities = ["ex:Kyiv", "ex:Moscow", "ex:Washington", "ex:Paris"];
-    for org in 0..people / 4 + 1 {
-        let class = ["ex:Organization", "ex:Government", "ex:Club"][r.below(3) as usize];
+    for org in 0..=people / 4 {
+        let class = r.pick(&["ex:Organization", "ex:Government", "ex:Club"]);
         let _ = writeln!(
             out,
             "ex:org{org} a {class} ; ex:locatedIn {} .",
-            cities[r.below(4) as usize]
+            r.pick(&cities)
         );
         if r.chance(10) {
             let _ = writeln!(
                 out,
                 "ex:org{org} ex:locatedIn {} ; ex:motto \"x\" .",
-                cities[r.below(4) as usize]
+                r.pick(&cities)
             );
         }
     }

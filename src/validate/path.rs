@@ -201,30 +201,48 @@ impl Path {
         Ok(out.items)
     }
 
-    /// The path as SPARQL property-path text, naming IRIs with `name`.
+    /// The path as SPARQL property-path text, naming IRIs with `name`; parentheses only
+    /// where SPARQL's precedence needs them (`^p/(q|r)*`).
     pub fn to_sparql(&self, name: &dyn Fn(&NamedNode) -> String) -> String {
-        fn wrapped(path: &Path, name: &dyn Fn(&NamedNode) -> String) -> String {
-            match path {
-                Path::Predicate(_) | Path::Inverse(_) => path.to_sparql(name),
-                _ => format!("({})", path.to_sparql(name)),
+        let wrap = |path: &Path, needed: bool| {
+            if needed {
+                format!("({})", path.to_sparql(name))
+            } else {
+                path.to_sparql(name)
             }
-        }
+        };
+        let member = |path: &Path| {
+            wrap(
+                path,
+                matches!(path, Path::Sequence(_) | Path::Alternative(_)),
+            )
+        };
+        let joined = |paths: &[Path], separator: &str| {
+            paths.iter().map(member).collect::<Vec<_>>().join(separator)
+        };
+        let postfix = |inner: &Path, modifier: char| {
+            format!(
+                "{}{modifier}",
+                wrap(inner, !matches!(inner, Path::Predicate(_)))
+            )
+        };
         match self {
             Self::Predicate(p) => name(p),
-            Self::Inverse(inner) => format!("^{}", wrapped(inner, name)),
-            Self::Sequence(steps) => steps
-                .iter()
-                .map(|s| wrapped(s, name))
-                .collect::<Vec<_>>()
-                .join("/"),
-            Self::Alternative(options) => options
-                .iter()
-                .map(|s| wrapped(s, name))
-                .collect::<Vec<_>>()
-                .join("|"),
-            Self::ZeroOrMore(inner) => format!("{}*", wrapped(inner, name)),
-            Self::OneOrMore(inner) => format!("{}+", wrapped(inner, name)),
-            Self::ZeroOrOne(inner) => format!("{}?", wrapped(inner, name)),
+            Self::Inverse(inner) => format!(
+                "^{}",
+                wrap(
+                    inner,
+                    matches!(
+                        **inner,
+                        Path::Sequence(_) | Path::Alternative(_) | Path::Inverse(_)
+                    )
+                )
+            ),
+            Self::Sequence(steps) => joined(steps, "/"),
+            Self::Alternative(options) => joined(options, "|"),
+            Self::ZeroOrMore(inner) => postfix(inner, '*'),
+            Self::OneOrMore(inner) => postfix(inner, '+'),
+            Self::ZeroOrOne(inner) => postfix(inner, '?'),
         }
     }
 
@@ -318,7 +336,7 @@ mod tests {
         .collect()
     }
 
-    fn names(terms: Vec<Term>) -> Vec<String> {
+    fn names(terms: &[Term]) -> Vec<String> {
         let mut names: Vec<String> = terms
             .iter()
             .map(|t| {
@@ -338,22 +356,22 @@ mod tests {
         let a = Term::from(iri("a"));
         let p = || Box::new(Path::Predicate(iri("p")));
         assert_eq!(
-            names(Path::ZeroOrMore(p()).values(&g, &a).unwrap()),
+            names(&Path::ZeroOrMore(p()).values(&g, &a).unwrap()),
             ["a", "b", "c"]
         );
         assert_eq!(
-            names(Path::OneOrMore(p()).values(&g, &a).unwrap()),
+            names(&Path::OneOrMore(p()).values(&g, &a).unwrap()),
             ["a", "b", "c"]
         );
         assert_eq!(
-            names(Path::ZeroOrOne(p()).values(&g, &a).unwrap()),
+            names(&Path::ZeroOrOne(p()).values(&g, &a).unwrap()),
             ["a", "b"]
         );
         let seq = Path::Sequence(vec![Path::OneOrMore(p()), Path::Predicate(iri("q"))]);
-        assert_eq!(names(seq.values(&g, &a).unwrap()), ["d"]);
+        assert_eq!(names(&seq.values(&g, &a).unwrap()), ["d"]);
         let back = Path::Inverse(Box::new(seq));
         assert_eq!(
-            names(back.values(&g, &Term::from(iri("d"))).unwrap()),
+            names(&back.values(&g, &Term::from(iri("d"))).unwrap()),
             ["a", "b", "c"]
         );
     }

@@ -13,7 +13,7 @@ use oxigraph::store::Store;
 /// A checked `sh:pattern` and its flags.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
-    /// The regular expression (XPath syntax, as SPARQL's `REGEX`).
+    /// The regular expression (`XPath` syntax, as SPARQL's `REGEX`).
     pub pattern: String,
     /// `sh:flags`.
     pub flags: Option<String>,
@@ -68,10 +68,13 @@ impl Pattern {
     }
 }
 
+/// (pattern, flags, text).
+type PatternKey = (String, Option<String>, String);
+
 /// Patterns evaluated so far: (pattern, flags, text) → matches.
 #[derive(Debug, Default)]
 pub struct PatternCache {
-    seen: RefCell<HashMap<(String, Option<String>, String), bool>>,
+    seen: RefCell<HashMap<PatternKey, bool>>,
 }
 
 /// How many distinct (pattern, text) answers the cache keeps before it starts afresh (memory

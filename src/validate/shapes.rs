@@ -105,7 +105,7 @@ pub struct Shape {
 /// A parsed shapes graph.
 #[derive(Debug, Clone)]
 pub struct Shapes {
-    shapes: Vec<Shape>,
+    all: Vec<Shape>,
     by_node: HashMap<Term, ShapeId>,
     prefixes: Prefixes,
     sources: Vec<String>,
@@ -176,7 +176,7 @@ impl Shapes {
         let mut reader = Reader {
             graph,
             shapes: Shapes {
-                shapes: Vec::new(),
+                all: Vec::new(),
                 by_node: HashMap::new(),
                 prefixes: Prefixes::new(),
                 sources: Vec::new(),
@@ -194,12 +194,12 @@ impl Shapes {
 
     /// Every shape.
     pub fn iter(&self) -> impl Iterator<Item = (ShapeId, &Shape)> {
-        self.shapes.iter().enumerate()
+        self.all.iter().enumerate()
     }
 
     /// A shape by number.
     pub fn get(&self, id: ShapeId) -> &Shape {
-        &self.shapes[id]
+        &self.all[id]
     }
 
     /// The shape at a node of the shapes graph.
@@ -209,12 +209,12 @@ impl Shapes {
 
     /// How many shapes.
     pub fn len(&self) -> usize {
-        self.shapes.len()
+        self.all.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.shapes.is_empty()
+        self.all.is_empty()
     }
 
     /// The prefixes the shapes files declare.
@@ -244,7 +244,7 @@ fn stable_blank_nodes(
     };
     let subject = match triple.subject {
         oxigraph::model::NamedOrBlankNode::BlankNode(b) => rename(b).into(),
-        other => other,
+        iri @ oxigraph::model::NamedOrBlankNode::NamedNode(_) => iri,
     };
     let object = match triple.object {
         Term::BlankNode(b) => rename(b).into(),
@@ -320,8 +320,8 @@ impl<G: DataGraph + ?Sized> Reader<'_, G> {
         if let Some(&id) = self.shapes.by_node.get(node) {
             return id;
         }
-        let id = self.shapes.shapes.len();
-        self.shapes.shapes.push(Shape {
+        let id = self.shapes.all.len();
+        self.shapes.all.push(Shape {
             id: node.clone(),
             path: None,
             targets: Vec::new(),
@@ -337,7 +337,7 @@ impl<G: DataGraph + ?Sized> Reader<'_, G> {
 
     fn invalid(&self, id: ShapeId, reason: impl Into<String>) -> ValidateError {
         ValidateError::Shapes(ShapesError::Invalid {
-            shape: self.shapes.shapes[id].id.to_string(),
+            shape: self.shapes.all[id].id.to_string(),
             reason: reason.into(),
         })
     }
@@ -360,7 +360,7 @@ impl<G: DataGraph + ?Sized> Reader<'_, G> {
     }
 
     fn read(&mut self, id: ShapeId) -> Result<(), ValidateError> {
-        let node = self.shapes.shapes[id].id.clone();
+        let node = self.shapes.all[id].id.clone();
         let graph = self.graph;
 
         let mut targets = Vec::new();
@@ -421,7 +421,7 @@ impl<G: DataGraph + ?Sized> Reader<'_, G> {
         let deactivated = self.values(&node, sh::DEACTIVATED)?.iter().any(is_true);
 
         let constraints = self.constraints(id, &node, path.is_some())?;
-        let shape = &mut self.shapes.shapes[id];
+        let shape = &mut self.shapes.all[id];
         shape.targets = targets;
         shape.path = path;
         shape.severity = severity;

@@ -96,7 +96,8 @@ fn problem(result: &ValidationResult, prefixes: &Prefixes) -> Problem {
         focus.push_str(&path.to_sparql(&|n: &NamedNode| compact(n.as_str(), prefixes)));
     }
     if let Some(value) = &result.value {
-        focus.push_str(&format!(" = {}", name(value)));
+        focus.push_str(" = ");
+        focus.push_str(&name(value));
     }
     Problem::InvalidLiteral {
         value: focus,

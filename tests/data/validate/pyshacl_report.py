@@ -20,29 +20,43 @@ def term(node):
     return node.n3()
 
 
-def path_text(graph, node):
-    def wrapped(inner):
-        text = path_text(graph, inner)
-        if isinstance(inner, URIRef) or (graph.value(inner, SH.inversePath) is not None
-                                         and graph.value(inner, RDF.first) is None):
-            return text
-        return "(" + text + ")"
-
+def kind(graph, node):
+    """'predicate', 'sequence', 'inverse', 'alternative' or 'postfix'."""
     if isinstance(node, URIRef):
-        return "<" + str(node) + ">"
+        return "predicate"
     if graph.value(node, RDF.first) is not None:
-        return "/".join(wrapped(m) for m in Collection(graph, node))
-    inverse = graph.value(node, SH.inversePath)
-    if inverse is not None:
-        return "^" + wrapped(inverse)
-    alternative = graph.value(node, SH.alternativePath)
-    if alternative is not None:
-        return "|".join(wrapped(m) for m in Collection(graph, alternative))
+        return "sequence"
+    if graph.value(node, SH.inversePath) is not None:
+        return "inverse"
+    if graph.value(node, SH.alternativePath) is not None:
+        return "alternative"
+    return "postfix"
+
+
+def path_text(graph, node):
+    """SPARQL property-path text, with parentheses where kg's Path::to_sparql puts them."""
+    def wrap(inner, needed):
+        text = path_text(graph, inner)
+        return "(" + text + ")" if needed else text
+
+    def member(inner):
+        return wrap(inner, kind(graph, inner) in ("sequence", "alternative"))
+
+    what = kind(graph, node)
+    if what == "predicate":
+        return "<" + str(node) + ">"
+    if what == "sequence":
+        return "/".join(member(m) for m in Collection(graph, node))
+    if what == "inverse":
+        inner = graph.value(node, SH.inversePath)
+        return "^" + wrap(inner, kind(graph, inner) in ("sequence", "alternative", "inverse"))
+    if what == "alternative":
+        return "|".join(member(m) for m in Collection(graph, graph.value(node, SH.alternativePath)))
     for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"),
                               (SH.zeroOrOnePath, "?")):
         inner = graph.value(node, predicate)
         if inner is not None:
-            return wrapped(inner) + suffix
+            return wrap(inner, kind(graph, inner) != "predicate") + suffix
     raise ValueError("unknown path node " + str(node))
 
 
