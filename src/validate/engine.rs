@@ -41,7 +41,9 @@ pub fn validate<G: DataGraph + ?Sized>(
         if shape.deactivated || shape.targets.is_empty() {
             continue;
         }
-        for focus in validator.focus_nodes(shape)? {
+        let focus_nodes = validator.focus_nodes(shape)?;
+        validator.prefetch_patterns(id, &focus_nodes)?;
+        for focus in focus_nodes {
             validator.check(id, &focus, &mut results)?;
         }
     }
@@ -94,6 +96,60 @@ impl<G: DataGraph + ?Sized> Validator<'_, G> {
         Ok(nodes)
     }
 
+    /// The value nodes of shape `id` at `focus`.
+    fn values(&self, id: ShapeId, focus: &Term) -> Result<Vec<Term>, ValidateError> {
+        match &self.shapes.get(id).path {
+            Some(path) => path.values(self.data, focus),
+            None => Ok(vec![focus.clone()]),
+        }
+    }
+
+    /// Checks at once the strings that the `sh:pattern`s of shape `id` and of its
+    /// `sh:property` shapes will meet at these focus nodes (patterns deeper down are checked
+    /// string by string as they come).
+    fn prefetch_patterns(&self, id: ShapeId, focus_nodes: &[Term]) -> Result<(), ValidateError> {
+        let has_patterns = |id: ShapeId| {
+            self.shapes
+                .get(id)
+                .constraints
+                .iter()
+                .any(|c| matches!(c, Constraint::Pattern(_)))
+        };
+        let nested: Vec<ShapeId> = self
+            .shapes
+            .get(id)
+            .constraints
+            .iter()
+            .filter_map(|c| match c {
+                Constraint::Property(p) if has_patterns(*p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        if !has_patterns(id) && nested.is_empty() {
+            return Ok(());
+        }
+        let mut texts: Vec<(ShapeId, Vec<Term>)> = vec![(id, Vec::new())];
+        texts.extend(nested.iter().map(|&p| (p, Vec::new())));
+        for focus in focus_nodes {
+            let values = self.values(id, focus)?;
+            for value in &values {
+                for (shape, found) in texts.iter_mut().skip(1) {
+                    found.extend(self.values(*shape, value)?);
+                }
+            }
+            texts[0].1.extend(values);
+        }
+        for (shape, values) in &texts {
+            for constraint in &self.shapes.get(*shape).constraints {
+                if let Constraint::Pattern(pattern) = constraint {
+                    self.patterns
+                        .prefetch(pattern, values.iter().filter_map(string_of));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `node` conforms to shape `id`.
     fn conforms(&self, id: ShapeId, node: &Term) -> Result<bool, ValidateError> {
         let key = (id, node.clone());
@@ -141,10 +197,7 @@ impl<G: DataGraph + ?Sized> Validator<'_, G> {
         if shape.deactivated {
             return Ok(());
         }
-        let values = match &shape.path {
-            Some(path) => path.values(self.data, focus)?,
-            None => vec![focus.clone()],
-        };
+        let values = self.values(id, focus)?;
         for constraint in &shape.constraints {
             self.check_constraint(shape, constraint, focus, &values, results)?;
         }

@@ -39,6 +39,38 @@ impl Pattern {
         }
     }
 
+    /// The strings of `texts` that match, by one query.
+    fn evaluate_many(&self, texts: &[&str]) -> Result<std::collections::HashSet<String>, String> {
+        let mut values = String::new();
+        for text in texts {
+            values.push(' ');
+            values.push_str(&Literal::new_simple_literal(*text).to_string());
+        }
+        let query = format!(
+            "SELECT ?t WHERE {{ VALUES ?t {{{values} }} FILTER(REGEX(?t, {}, {})) }}",
+            Literal::new_simple_literal(&self.pattern),
+            Literal::new_simple_literal(self.flags.as_deref().unwrap_or_default()),
+        );
+        let store = Store::new().map_err(|e| e.to_string())?;
+        let results = SparqlEvaluator::new()
+            .parse_query(&query)
+            .map_err(|e| e.to_string())?
+            .on_store(&store)
+            .execute()
+            .map_err(|e| e.to_string())?;
+        let QueryResults::Solutions(solutions) = results else {
+            return Err("not a SELECT".to_owned());
+        };
+        let mut matching = std::collections::HashSet::new();
+        for solution in solutions {
+            let solution = solution.map_err(|e| e.to_string())?;
+            if let Some(oxigraph::model::Term::Literal(l)) = solution.get("t") {
+                matching.insert(l.value().to_owned());
+            }
+        }
+        Ok(matching)
+    }
+
     /// `REGEX(text, pattern, flags)`: `Some(matches)`, or `None` when REGEX errs.
     fn evaluate(&self, text: &str) -> Result<Option<bool>, String> {
         let query = format!(
@@ -68,37 +100,67 @@ impl Pattern {
     }
 }
 
-/// (pattern, flags, text).
-type PatternKey = (String, Option<String>, String);
+/// Answers kept per pattern before the cache starts afresh (memory stays bounded on graphs
+/// with millions of distinct strings).
+const CACHE_LIMIT: usize = 1_000_000;
 
-/// Patterns evaluated so far: (pattern, flags, text) → matches.
+/// Strings checked by one SPARQL query when many are known in advance.
+const BATCH: usize = 1_000;
+
+/// A pattern and its flags.
+type PatternKey = (String, Option<String>);
+
+/// Patterns evaluated so far: for each (pattern, flags), text → matches.
 #[derive(Debug, Default)]
 pub struct PatternCache {
-    seen: RefCell<HashMap<PatternKey, bool>>,
+    seen: RefCell<HashMap<PatternKey, HashMap<String, bool>>>,
 }
-
-/// How many distinct (pattern, text) answers the cache keeps before it starts afresh (memory
-/// stays bounded on graphs with millions of distinct strings).
-const CACHE_LIMIT: usize = 100_000;
 
 impl PatternCache {
     /// Whether `text` matches `pattern` (a REGEX error counts as no match).
     pub fn matches(&self, pattern: &Pattern, text: &str) -> bool {
-        let key = (
-            pattern.pattern.clone(),
-            pattern.flags.clone(),
-            text.to_owned(),
-        );
-        if let Some(&known) = self.seen.borrow().get(&key) {
+        let key = (pattern.pattern.clone(), pattern.flags.clone());
+        if let Some(&known) = self.seen.borrow().get(&key).and_then(|m| m.get(text)) {
             return known;
         }
         let found = pattern.evaluate(text).ok().flatten().unwrap_or(false);
-        let mut seen = self.seen.borrow_mut();
-        if seen.len() >= CACHE_LIMIT {
-            seen.clear();
-        }
-        seen.insert(key, found);
+        self.remember(key, [(text.to_owned(), found)]);
         found
+    }
+
+    /// Checks many strings at once, `BATCH` to a query (one regular expression compiled per
+    /// query instead of one per string), so that [`PatternCache::matches`] finds them known.
+    pub fn prefetch<'a>(&self, pattern: &Pattern, texts: impl IntoIterator<Item = &'a str>) {
+        let key = (pattern.pattern.clone(), pattern.flags.clone());
+        let mut todo: Vec<&str> = {
+            let seen = self.seen.borrow();
+            let known = seen.get(&key);
+            texts
+                .into_iter()
+                .filter(|t| known.is_none_or(|k| !k.contains_key(*t)))
+                .collect()
+        };
+        todo.sort_unstable();
+        todo.dedup();
+        for chunk in todo.chunks(BATCH) {
+            // On an error the strings stay unknown and are checked one by one.
+            if let Ok(matching) = pattern.evaluate_many(chunk) {
+                let answers = chunk
+                    .iter()
+                    .map(|t| ((*t).to_owned(), matching.contains(*t)))
+                    .collect::<Vec<_>>();
+                self.remember(key.clone(), answers);
+            }
+        }
+    }
+
+    fn remember(&self, key: PatternKey, answers: impl IntoIterator<Item = (String, bool)>) {
+        let mut seen = self.seen.borrow_mut();
+        let answers_of_pattern = seen.entry(key).or_default();
+        if answers_of_pattern.len() >= CACHE_LIMIT {
+            answers_of_pattern.clear();
+        }
+        answers_of_pattern.extend(answers);
     }
 }
 
@@ -122,5 +184,28 @@ mod tests {
         // Quotes and backslashes travel intact into the query.
         let tricky = Pattern::new(r#"^"\\d"$"#, None).unwrap();
         assert!(cache.matches(&tricky, r#""\d""#));
+    }
+
+    #[test]
+    fn batches_give_the_answers_of_single_checks() {
+        let texts = [
+            "Bob",
+            "bob",
+            "Bill",
+            "",
+            "B\"quoted\"",
+            "line\nbreak",
+            "Ben",
+        ];
+        let pattern = Pattern::new("^B.*[a-z]$", None).unwrap();
+        let single = PatternCache::default();
+        let expected: Vec<bool> = texts.iter().map(|t| single.matches(&pattern, t)).collect();
+        assert_eq!(expected, [true, false, true, false, false, false, true]);
+        let batched = PatternCache::default();
+        batched.prefetch(&pattern, texts.iter().copied());
+        let known = batched.seen.borrow()[&(pattern.pattern.clone(), None)].len();
+        assert_eq!(known, texts.len(), "every string was answered by the batch");
+        let found: Vec<bool> = texts.iter().map(|t| batched.matches(&pattern, t)).collect();
+        assert_eq!(found, expected);
     }
 }
