@@ -56,4 +56,5 @@ pub mod query;
 pub mod read;
 pub mod schema;
 pub mod store;
+pub mod validate;
 pub mod vocab;

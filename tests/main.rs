@@ -11,4 +11,7 @@ mod generate;
 mod graph_commands;
 mod path_properties;
 mod peers;
+mod shacl_suite;
 mod store_safety;
+mod validate;
+mod validate_peers;

@@ -16,7 +16,9 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+use self::commands::{
+    build, docs, export, generate, lookup, neighbors, path, query, rank, validate,
+};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -43,6 +45,7 @@ enum Command {
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
     Export(export::ExportArgs),
+    Validate(validate::ValidateArgs),
     Generate(generate::GenerateArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -81,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
     }
 }
 

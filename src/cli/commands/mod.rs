@@ -10,3 +10,4 @@ pub mod neighbors;
 pub mod path;
 pub mod query;
 pub mod rank;
+pub mod validate;
