@@ -28,10 +28,7 @@ fn sht(local: &str) -> NamedNode {
 
 /// The suite's folder, when it is there.
 pub fn suite_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KG_SHACL_SUITE").map_or_else(
-        || common::root().join("../shared/test-suites/w3c-shacl-core"),
-        PathBuf::from,
-    );
+    let dir = common::shared("KG_SHACL_SUITE", "test-suites/w3c-shacl-core");
     if dir.join("manifest.ttl").is_file() {
         Some(dir)
     } else {
