@@ -99,7 +99,15 @@ pub enum QueryError {
         /// The formats that can.
         alternatives: &'static str,
     },
-    /// The worker thread could not start, or failed.
+    /// The query thread could not get its stack (sized from [`SyntaxLimits`]).
+    #[error("cannot start the query thread with a {} MiB stack: {source}", .bytes >> 20)]
+    Stack {
+        /// The stack size asked for.
+        bytes: usize,
+        /// Why the system refused.
+        source: std::io::Error,
+    },
+    /// The query thread failed.
     #[error("the query thread {0}")]
     Worker(String),
     /// The caller stopped the query (seen by the worker only).

@@ -133,8 +133,8 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
     let mut screened = Screened::default();
     let mut depth = 0_usize;
     let mut prologue = true;
-    // The rows of a `VALUES` block, `(1 2) (3 4)`, are a flat list: their brackets are not
-    // levels of the tree. `Some(d)`: inside the block opened at depth `d`.
+    // The rows of a `VALUES` block, `(1 -2) (3 4)`, are a flat list: their brackets and signs
+    // are not levels of the tree. `Some(d)`: inside the block opened at depth `d`.
     let mut values_pending = false;
     let mut values_block: Option<usize> = None;
     let mut i = 0;
@@ -142,6 +142,7 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
         let start = i;
         let b = bytes[i];
         let mut counted = false;
+        let mut opens_values = false;
         i += 1;
         match b {
             b'#' => i = line_end(bytes, i),
@@ -171,8 +172,9 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
                 if b == b'{' && values_pending {
                     values_pending = false;
                     values_block = Some(depth);
+                    opens_values = true;
                 }
-                counted = values_block.is_none_or(|d| d == depth);
+                counted = true;
             }
             b'}' | b')' | b']' => {
                 if values_block == Some(depth) {
@@ -188,6 +190,8 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
                 i += usize::from(pair);
                 counted = true;
             }
+            // `^^` marks a literal's datatype; a path cannot invert twice.
+            b'^' if bytes.get(i) == Some(&b'^') => i += 1,
             b'+' | b'-' | b'*' | b'/' | b'^' => counted = true,
             b'0'..=b'9' => i = number_end(bytes, i),
             b':' => i = local_end(bytes, i),
@@ -209,6 +213,10 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
                 }
             }
             _ => {}
+        }
+        // The data of a VALUES block (rows, signs of numbers) is a flat list.
+        if values_block.is_some() && !opens_values {
+            counted = false;
         }
         if counted {
             screened.operators += 1;
@@ -382,9 +390,10 @@ mod tests {
     #[test]
     fn values_rows_are_a_flat_list() {
         assert_eq!(
-            counts("SELECT * { VALUES (?a ?b) { (1 2) (3 4) } FILTER(1) }"),
-            (3, 8)
+            counts("SELECT * { VALUES (?a ?b) { (1 -2) (3 \"4\"^^xsd:int) } FILTER(-1) }"),
+            (3, 9)
         );
+        assert_eq!(counts("ASK { FILTER(\"1\"^^<urn:t> = 1) }"), (2, 4));
     }
 
     #[test]

@@ -38,8 +38,9 @@ const LATENCY: Duration = Duration::from_millis(100);
 /// Runs `job` on a worker thread, writing what it sends to `out`, within `limits`.
 ///
 /// # Errors
-/// The job's error, [`QueryError::Timeout`], [`QueryError::Memory`], I/O errors of `out`, and
-/// [`QueryError::Worker`] when the thread cannot start or panics.
+/// The job's error, [`QueryError::Timeout`], [`QueryError::Memory`], I/O errors of `out`,
+/// [`QueryError::Stack`] when the thread cannot start and [`QueryError::Worker`] when it
+/// panics.
 pub fn run<F>(
     job: F,
     limits: &Limits,
@@ -67,11 +68,9 @@ where
             // The caller may be gone (it stopped the query): nobody to tell.
             let _ = writer.sender.send(Message::Done(result));
         })
-        .map_err(|e| {
-            QueryError::Worker(format!(
-                "cannot start with a {} MiB stack: {e}",
-                stack >> 20
-            ))
+        .map_err(|source| QueryError::Stack {
+            bytes: stack,
+            source,
         })?;
     let watch = Watch::new(limits, started);
     let result = watch.receive(&receiver, out);

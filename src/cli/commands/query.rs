@@ -89,9 +89,9 @@ const MAX_MEMORY_MB: u64 = 1 << 20;
 /// 1 GiB of query text.
 const MAX_LENGTH: u64 = 1 << 30;
 /// Raising depth and operators grows the query thread's stack (see `SyntaxLimits`); these
-/// bound it to what a 64-bit system reserves (about 64 GiB).
-const MAX_DEPTH: u64 = 1 << 20;
-const MAX_OPERATORS: u64 = 1 << 22;
+/// bound it to what a 64-bit system may reserve (70 GiB at both maxima).
+const MAX_DEPTH: u64 = 1 << 16;
+const MAX_OPERATORS: u64 = 1 << 20;
 
 /// A positive, finite number of seconds that fits a `Duration`.
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -180,10 +180,12 @@ fn explain(error: QueryError) -> anyhow::Error {
             Exceeded::Depth(_) => "--max-depth LEVELS",
             Exceeded::Operators(_) => "--max-operators COUNT",
         }),
+        QueryError::Stack { .. } => Some("--max-depth LEVELS and --max-operators COUNT size it"),
         _ => None,
     };
-    match flag {
-        Some(flag) => anyhow::anyhow!("{error}; {flag} changes the limit"),
-        None => error.into(),
+    match (flag, &error) {
+        (Some(flag), QueryError::Stack { .. }) => anyhow::anyhow!("{error}; {flag}"),
+        (Some(flag), _) => anyhow::anyhow!("{error}; {flag} changes the limit"),
+        (None, _) => error.into(),
     }
 }
