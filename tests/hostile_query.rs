@@ -188,6 +188,16 @@ fn the_limits_say_where_they_were_crossed_and_which_flag_raises_them() {
     let run = query(&["--store", &store, &sum], None);
     assert_refused(&run, &["more than 5000 operators", "--max-operators COUNT"]);
 
+    // A long query on stdin is refused without being read to its end.
+    let run = query(&["--store", &store], Some(&"#".repeat(3 << 20)));
+    assert_refused(
+        &run,
+        &[
+            "longer than 1048576 bytes",
+            "(at 1:1048577)",
+            "--max-length",
+        ],
+    );
     let run = query(&["--store", &store, "--max-length", "10", "ASK { }"], None);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let run = query(&["--store", &store, "--max-length", "5", "ASK { }"], None);

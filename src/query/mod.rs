@@ -139,7 +139,9 @@ pub struct Limits {
     pub timeout: Option<Duration>,
     /// Stop the query when the process has grown by more than this many bytes since it started
     /// (its sorts, groups, `DISTINCT`s, joins, buffered rows); measured on Linux
-    /// ([`resident`]), not enforced elsewhere. [`Limits::DEFAULT_MEMORY`] by default.
+    /// ([`resident`]), not enforced elsewhere. The measure is the process's: queries run at
+    /// once in one process count each other's memory (one query per worker process keeps it
+    /// exact). [`Limits::DEFAULT_MEMORY`] by default.
     pub memory: Option<u64>,
     /// Size and nesting of the text, checked before it is parsed.
     pub syntax: SyntaxLimits,

@@ -106,19 +106,28 @@ fn seconds(text: &str) -> Result<Duration, String> {
 }
 
 pub fn run(args: &QueryArgs) -> anyhow::Result<Found> {
+    let limits = Limits {
+        timeout: args.timeout,
+        memory: Some(args.memory << 20),
+        syntax: SyntaxLimits {
+            length: usize::try_from(args.max_length).unwrap_or(usize::MAX),
+            depth: usize::try_from(args.max_depth).unwrap_or(usize::MAX),
+            operators: usize::try_from(args.max_operators).unwrap_or(usize::MAX),
+        },
+    };
     let text = match (&args.query, &args.file) {
         (Some(text), _) => text.clone(),
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the query file {}", path.display()))?,
+        (None, Some(path)) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read the query file {}", path.display()))?;
+            read_query(file, &limits)
+                .with_context(|| format!("cannot read the query file {}", path.display()))?
+        }
         (None, None) => {
             if std::io::stdin().is_terminal() {
                 anyhow::bail!("no query: give it as an argument, with -f FILE, or on stdin");
             }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read the query from stdin")?;
-            text
+            read_query(std::io::stdin(), &limits).context("cannot read the query from stdin")?
         }
     };
     let format = match (args.format, &args.output) {
@@ -135,15 +144,6 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<Found> {
             })?,
         (None, None) if std::io::stdout().is_terminal() => ResultFormat::Table,
         (None, None) => ResultFormat::Csv,
-    };
-    let limits = Limits {
-        timeout: args.timeout,
-        memory: Some(args.memory << 20),
-        syntax: SyntaxLimits {
-            length: usize::try_from(args.max_length).unwrap_or(usize::MAX),
-            depth: usize::try_from(args.max_depth).unwrap_or(usize::MAX),
-            operators: usize::try_from(args.max_operators).unwrap_or(usize::MAX),
-        },
     };
     // Refuse what can be refused before the store is opened or -o FILE is touched.
     query::screen(&text, &limits.syntax).map_err(explain)?;
@@ -168,6 +168,23 @@ pub fn run(args: &QueryArgs) -> anyhow::Result<Found> {
     };
     output.commit()?;
     Ok(Found::from(!outcome.is_empty()))
+}
+
+/// Reads a query, no more than one byte past the length limit (a longer one is refused with
+/// where the limit was crossed, without reading the rest).
+fn read_query(reader: impl std::io::Read, limits: &Limits) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(
+            u64::try_from(limits.syntax.length)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1),
+        )
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limits.syntax.length {
+        query::screen(&String::from_utf8_lossy(&bytes), &limits.syntax).map_err(explain)?;
+    }
+    String::from_utf8(bytes).context("the query is not UTF-8")
 }
 
 /// The error, with the flag that changes the limit it names.
