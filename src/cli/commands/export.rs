@@ -16,6 +16,7 @@ use kg::read::{GraphReader, SchemaView};
 use oxigraph::model::NamedNode;
 
 use crate::cli::output::Output;
+use crate::cli::render::{quoted, shown, shown_path};
 use crate::cli::store::StoreArgs;
 use crate::cli::{Found, described, names};
 
@@ -212,7 +213,9 @@ fn subgraph(args: &ExportArgs, source: &Source<'_>) -> anyhow::Result<Option<Sub
             writeln!(
                 stderr,
                 "kg: no path from {} to {} within {} hops",
-                ends[0], ends[1], args.max_hops
+                quoted(&ends[0]),
+                quoted(&ends[1]),
+                args.max_hops
             )
         } else {
             writeln!(
@@ -237,8 +240,8 @@ fn write_tables(
     export::export_tables(source, subgraph, nodes.writer(), edges.writer()).with_context(|| {
         format!(
             "cannot export to {} and {}",
-            nodes_path.display(),
-            edges_path.display()
+            shown_path(&nodes_path),
+            shown_path(&edges_path)
         )
     })?;
     nodes.commit()?;
@@ -247,8 +250,8 @@ fn write_tables(
         args,
         &format!(
             "wrote {} and {}",
-            nodes_path.display(),
-            edges_path.display()
+            shown_path(&nodes_path),
+            shown_path(&edges_path)
         ),
     );
     Ok(())
@@ -267,8 +270,8 @@ fn format(args: &ExportArgs) -> anyhow::Result<ExportFormat> {
         let names: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.extension()).collect();
         format!(
             "cannot tell the export format from {}{}: give --format, or one of the extensions .{}",
-            path.display(),
-            extension.map_or_else(|| " (no extension)".to_owned(), |e| format!(" (.{e})")),
+            shown_path(path),
+            extension.map_or_else(|| " (no extension)".to_owned(), |e| format!(" (.{})", shown(e))),
             names.join(" .")
         )
     })
@@ -285,14 +288,14 @@ fn table_paths(output: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         let stem = output
             .file_stem()
             .and_then(|s| s.to_str())
-            .with_context(|| format!("-o {}: not a file name", output.display()))?;
+            .with_context(|| format!("-o {}: not a file name", shown_path(output)))?;
         return Ok((
             output.with_file_name(format!("{stem}.nodes.csv")),
             output.with_file_name(format!("{stem}.edges.csv")),
         ));
     }
     fs::create_dir_all(output)
-        .with_context(|| format!("cannot create the folder {}", output.display()))?;
+        .with_context(|| format!("cannot create the folder {}", shown_path(output)))?;
     Ok((output.join("nodes.csv"), output.join("edges.csv")))
 }
 
@@ -329,7 +332,8 @@ fn selection(args: &ExportArgs, source: &Source<'_>) -> anyhow::Result<Option<Se
     let mut classes: Vec<NamedNode> = Vec::new();
     for name in &args.class {
         classes.push(
-            resolve_class(&known, prefixes, name).with_context(|| format!("--class {name:?}"))?,
+            resolve_class(&known, prefixes, name)
+                .with_context(|| format!("--class {}", quoted(name)))?,
         );
     }
     let relations = if args.relation.is_empty() {

@@ -9,6 +9,7 @@ use kg::generate::{GenerateOptions, Size, generate};
 use crate::cli::Found;
 use crate::cli::output::Output;
 use crate::cli::progress::Spinner;
+use crate::cli::render::shown_path;
 
 /// Generate a benchmark dataset: people, organisations, places and documents in kg's CSV layout,
 /// its ontology, the same triples as N-Triples (equivalent.nt) and an RML mapping of the tables.
@@ -59,13 +60,13 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<Found> {
     let spinner = Spinner::new(args.quiet);
     let result = generate(&args.out, &options, &|p| spinner.update(p));
     spinner.finish();
-    let generated =
-        result.with_context(|| format!("cannot generate a dataset in {}", args.out.display()))?;
+    let generated = result
+        .with_context(|| format!("cannot generate a dataset in {}", shown_path(&args.out)))?;
     let mut output = Output::stdout();
     writeln!(
         output.writer(),
         "generated {}: {} people, {} organizations, {} places, {} documents; {} relation rows; {} facts, {} triples",
-        args.out.display(),
+        shown_path(&args.out),
         generated.people,
         generated.organizations,
         generated.places,
