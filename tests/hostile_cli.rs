@@ -240,3 +240,72 @@ fn generate_echoes_its_folder_escaped() {
     let args = vec!["generate".to_owned()];
     check("stdout", &args, &String::from_utf8_lossy(&output.stdout));
 }
+
+/// A generated store of about 70,000 entities (`kg generate --nodes 70000 --edges 100000`,
+/// without provenance to keep the build short), built once per test run.
+fn large_store() -> &'static Path {
+    static BUILT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = BUILT.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let data = dir.path().join("dataset");
+        kg().args(["generate", "--quiet", "--no-provenance"])
+            .args(["--nodes", "70000", "--edges", "100000", "--out"])
+            .arg(&data)
+            .assert()
+            .success();
+        kg().args(["build", "--quiet", "--data"])
+            .arg(data.join("data"))
+            .arg("--ontology")
+            .arg(data.join("ontology"))
+            .arg("--store")
+            .arg(dir.path().join("store"))
+            .assert()
+            .success();
+        dir
+    });
+    Box::leak(dir.path().join("store").into_boxed_path())
+}
+
+/// "Did you mean" on a huge unknown name finishes in bounded time (it took more than a minute
+/// on this store), and typos of real names are still suggested.
+#[test]
+fn huge_unknown_names_answer_in_bounded_time() {
+    let store = large_store();
+    // A hard outer bound, far above what the answer takes even in a debug build.
+    let limit = std::time::Duration::from_secs(30);
+    let huge_words: String = (0..20_000).map(|i| format!("w{i} ")).collect();
+    // 120,000 characters of one word; 30,000 times a word that thousands of names hold (it
+    // means that one word: ambiguous, the list cut); 20,000 distinct words.
+    for (name, code, says) in [
+        ("q".repeat(120_000), 1, "no entity is called"),
+        ("wen ".repeat(30_000), 2, "is ambiguous"),
+        (huge_words, 1, "no entity is called"),
+    ] {
+        let output = kg()
+            .arg("lookup")
+            .arg(&name)
+            .arg("--store")
+            .arg(store)
+            .timeout(limit)
+            .output()
+            .expect("kg runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let start: String = stderr.chars().take(300).collect();
+        assert_eq!(output.status.code(), Some(code), "{start}");
+        assert!(stderr.contains(says), "{start}");
+        // The message echoes a bounded part of the name and lists at most 20 candidates.
+        assert!(stderr.len() < 4_000, "{} bytes: {start}", stderr.len());
+    }
+    for command in [&["lookup", "Wen Prk"][..], &["path", "Wen Prk", "p1"][..]] {
+        let output = kg()
+            .args(command)
+            .arg("--store")
+            .arg(store)
+            .timeout(limit)
+            .output()
+            .expect("kg runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("did you mean Wen Park"), "{stderr}");
+    }
+}
