@@ -69,6 +69,7 @@ struct PathsJson {
     from: Labelled,
     to: Labelled,
     truncated: bool,
+    truncated_by: Option<String>,
     paths: Vec<PathJson>,
 }
 
@@ -350,4 +351,39 @@ fn repeated_words_resolve() {
     let (code, card, stderr) = json::<Card>(&["lookup", "putin putin putin"], default_store());
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(card.unwrap().entity.label, "Vladimir Putin");
+}
+
+/// `--k` beyond `--max-paths`: the answer says the bound on paths cut it, in JSON and text.
+#[test]
+fn k_beyond_max_paths_says_truncated() {
+    let (code, answer, stderr) = json::<PathsJson>(
+        &["path", "Witkoff", "Putin", "--k", "1000"],
+        default_store(),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let answer = answer.unwrap();
+    assert_eq!(answer.paths.len(), 100);
+    assert!(answer.truncated);
+    assert_eq!(
+        answer.truncated_by.as_deref(),
+        Some("maximum number of paths")
+    );
+    let output = kg()
+        .args(["path", "Witkoff", "Putin", "--k", "1000", "--store"])
+        .arg(default_store())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.contains(
+            "100 paths (truncated: the maximum number of paths (--max-paths) was reached)"
+        ),
+        "{first}"
+    );
+    // As many as asked, when they exist: not truncated.
+    let (_, answer, _) =
+        json::<PathsJson>(&["path", "Witkoff", "Putin", "--k", "7"], default_store());
+    let answer = answer.unwrap();
+    assert_eq!((answer.paths.len(), answer.truncated), (7, false));
 }

@@ -44,7 +44,7 @@ pub(crate) fn predicate(projection: &Projection, edge: u32) -> Labelled {
 }
 
 /// The name of a bound in the JSON answers' `truncated_by`.
-pub(crate) fn truncation_name(truncation: Truncation) -> &'static str {
+pub fn truncation_name(truncation: Truncation) -> &'static str {
     match truncation {
         Truncation::Budget => "work budget",
         Truncation::MaxPaths => "maximum number of paths",

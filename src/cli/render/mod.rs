@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
-use kg::answer::{Evidence, Labelled};
+use kg::algo::Truncation;
+use kg::answer::{Evidence, Labelled, truncation_name};
 use kg::export::escape::{dot_string, terminal};
 
 pub use self::card::card_text;
@@ -65,6 +66,21 @@ pub fn evidence_text(evidence: &[Evidence]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// ` (truncated: … reached)` for an answer a bound cut, naming the flag that raises the bound.
+fn truncation_note(truncated_by: Option<&str>) -> String {
+    let Some(bound) = truncated_by else {
+        return String::new();
+    };
+    let flag = if bound == truncation_name(Truncation::MaxPaths) {
+        " (--max-paths)"
+    } else if bound == truncation_name(Truncation::MaxNodes) {
+        " (--max-nodes)"
+    } else {
+        ""
+    };
+    format!(" (truncated: the {bound}{flag} was reached)")
 }
 
 /// Writes a DOT digraph of labelled edges; `highlighted` nodes are drawn bold.
