@@ -309,3 +309,193 @@ fn huge_unknown_names_answer_in_bounded_time() {
         assert!(stderr.contains("did you mean Wen Park"), "{stderr}");
     }
 }
+
+/// Every flag that takes a number: command, flag, the other arguments it needs to run, and
+/// whether 0 is a value it accepts (then the command must succeed with it).
+const NUMERIC_FLAGS: &[(&str, &str, &[&str], bool)] = &[
+    ("query", "--timeout", &["ASK {}"], false),
+    ("path", "--k", &["Witkoff", "Putin"], false),
+    ("path", "--max-hops", &["Witkoff", "Putin"], false),
+    ("path", "--max-paths", &["Witkoff", "Putin"], false),
+    ("neighbors", "--hops", &["Witkoff"], false),
+    ("neighbors", "--max-nodes", &["Witkoff"], false),
+    ("rank", "--top", &[], false),
+    (
+        "export",
+        "--hops",
+        &["--around", "Witkoff", "--format", "node-link"],
+        false,
+    ),
+    (
+        "export",
+        "--max-nodes",
+        &["--around", "Witkoff", "--format", "node-link"],
+        false,
+    ),
+    (
+        "export",
+        "--max-hops",
+        &["--path", "Witkoff", "Putin", "--format", "node-link"],
+        false,
+    ),
+    ("generate", "--triples", &["--quiet"], false),
+    ("generate", "--nodes", &["--quiet", "--edges", "10"], false),
+    // A graph without relation rows, and seed 0, are fine.
+    ("generate", "--edges", &["--quiet", "--nodes", "100"], true),
+    (
+        "generate",
+        "--seed",
+        &["--quiet", "--triples", "3000"],
+        true,
+    ),
+];
+
+/// Every other flag that takes a value, by command.
+const OTHER_VALUE_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "build",
+        &[
+            "--data",
+            "--ontology",
+            "--sources",
+            "--base",
+            "--format",
+            "--store",
+        ],
+    ),
+    ("query", &["--file", "--format", "--output", "--store"]),
+    (
+        "lookup",
+        &[
+            "--relation",
+            "--direction",
+            "--format",
+            "--output",
+            "--store",
+        ],
+    ),
+    (
+        "path",
+        &["--via", "--exclude", "--format", "--output", "--store"],
+    ),
+    (
+        "neighbors",
+        &["--via", "--exclude", "--format", "--output", "--store"],
+    ),
+    ("rank", &["--by", "--format", "--output", "--store"]),
+    (
+        "export",
+        &[
+            "--format",
+            "--output",
+            "--graph",
+            "--around",
+            "--path",
+            "--class",
+            "--relation",
+            "--title",
+            "--store",
+        ],
+    ),
+    ("generate", &["--out"]),
+];
+
+/// The subcommands `kg --help` lists.
+fn subcommands() -> Vec<String> {
+    let output = kg().arg("--help").output().expect("kg runs");
+    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The flags of a subcommand that take a value, from its `--help`.
+fn value_flags(command: &str) -> Vec<String> {
+    let output = kg().args([command, "--help"]).output().expect("kg runs");
+    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    help.lines()
+        .filter_map(|line| {
+            let line = line.trim_start();
+            let line = line.strip_prefix('-').map_or(line, |rest| {
+                // `-o, --output <FILE>`: skip the short name.
+                if rest.starts_with('-') {
+                    line
+                } else {
+                    rest.get(3..).unwrap_or("")
+                }
+            });
+            let (flag, rest) = line.split_once(' ')?;
+            (flag.starts_with("--") && rest.starts_with('<')).then(|| flag.to_owned())
+        })
+        .collect()
+}
+
+/// Every numeric flag of every command, given 0, -1, 1e300, 2^64, NaN and inf: exit 2 with a
+/// message naming the flag (never a panic, never a hang), or success where 0 is accepted. The
+/// lists above are checked against the help text, so a new flag cannot be forgotten.
+#[test]
+fn numeric_flags_refuse_what_is_not_a_count() {
+    let mut listed: Vec<(String, String)> = NUMERIC_FLAGS
+        .iter()
+        .map(|(command, flag, _, _)| ((*command).to_owned(), (*flag).to_owned()))
+        .chain(OTHER_VALUE_FLAGS.iter().flat_map(|(command, flags)| {
+            flags
+                .iter()
+                .map(|flag| ((*command).to_owned(), (*flag).to_owned()))
+        }))
+        .collect();
+    listed.sort();
+    let mut helped: Vec<(String, String)> = subcommands()
+        .iter()
+        .flat_map(|command| {
+            value_flags(command)
+                .into_iter()
+                .map(|flag| (command.clone(), flag))
+        })
+        .collect();
+    helped.sort();
+    assert_eq!(
+        helped, listed,
+        "the help text's flags differ from the lists in this test: classify the new flag"
+    );
+
+    let store = crate::common::default_store();
+    let out = tempfile::tempdir().expect("temporary folder");
+    let values = ["0", "-1", "1e300", "18446744073709551616", "NaN", "inf"];
+    let mut failures = Vec::new();
+    for &(command, flag, base, zero_ok) in NUMERIC_FLAGS {
+        for value in values {
+            let mut cmd = kg();
+            cmd.arg(command).args(base).arg(format!("{flag}={value}"));
+            if command == "generate" {
+                cmd.arg("--out").arg(out.path().join("generated"));
+            } else {
+                cmd.arg("--store").arg(store);
+            }
+            let output = cmd
+                .timeout(std::time::Duration::from_secs(60))
+                .output()
+                .expect("kg runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let code = output.status.code();
+            let fine = if value == "0" && zero_ok {
+                code == Some(0)
+            } else {
+                code == Some(2) && stderr.contains(flag) && !stderr.contains("panicked")
+            };
+            if !fine {
+                let first: String = stderr.lines().take(2).collect::<Vec<_>>().join(" | ");
+                failures.push(format!(
+                    "kg {command} {flag}={value}: exit {code:?}: {first}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -18,7 +18,7 @@ use oxigraph::model::NamedNode;
 use crate::cli::output::Output;
 use crate::cli::render::{quoted, shown, shown_path};
 use crate::cli::store::StoreArgs;
-use crate::cli::{Found, described, names};
+use crate::cli::{Found, MAX_COUNT, count, described, names};
 
 /// Export the graph for other tools: RDF (the whole store or one graph), property-graph files
 /// (GraphML, GEXF, DOT, Cytoscape.js, node-link JSON, CSV) or a picture (SVG, an HTML page to
@@ -48,20 +48,21 @@ pub struct ExportArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "path")]
     around: Option<String>,
 
-    /// Radius of --around, in hops
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Radius of --around, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = count(1, limits::MAX_HOPS))]
     hops: usize,
 
-    /// Most entities --around keeps (the note on stderr says when it cuts)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Most entities --around keeps, the centre included (the note on stderr says when it cuts)
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = count(1, MAX_COUNT))]
     max_nodes: usize,
 
     /// Only the shortest paths between two entities
     #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
     path: Option<Vec<String>>,
 
-    /// Longest path --path searches, in hops
-    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS)]
+    /// Longest path --path searches, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS,
+          value_parser = count(1, limits::MAX_HOPS))]
     max_hops: usize,
 
     /// Only entities of this class or its subclasses (label, local name, prefixed name or IRI);
@@ -100,23 +101,6 @@ impl ExportArgs {
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<Found> {
     let format = format(args)?;
-    if args.hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--hops {}: at most {} hops are searched",
-            args.hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--max-hops {}: at most {} hops are searched",
-            args.max_hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_nodes == 0 {
-        anyhow::bail!("--max-nodes 0: allow at least the centre");
-    }
     let scope = scope(args, format)?;
     if format.is_two_files() && args.output.is_none() {
         anyhow::bail!("csv writes two tables (nodes and edges): give -o FILE.csv or -o DIR");

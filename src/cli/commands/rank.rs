@@ -8,7 +8,7 @@ use kg::read::GraphReader as _;
 use crate::cli::output::Output;
 use crate::cli::render::rank_text;
 use crate::cli::store::StoreArgs;
-use crate::cli::{Found, by_name};
+use crate::cli::{Found, MAX_COUNT, by_name, count};
 
 /// Rank entities by degree, PageRank or betweenness centrality (the brokers of the story).
 #[derive(Debug, Args)]
@@ -17,8 +17,8 @@ pub struct RankArgs {
     #[arg(long, value_parser = by_name(&RankBy::ALL, RankBy::name), default_value = "betweenness")]
     by: RankBy,
 
-    /// How many entities to list
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    /// How many entities to list (1 or more)
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = count(1, MAX_COUNT))]
     top: usize,
 
     /// Output format
