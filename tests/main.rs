@@ -12,4 +12,5 @@ mod graph_commands;
 mod hostile_cli;
 mod path_properties;
 mod peers;
+mod rank_peers;
 mod store_safety;

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub use self::card::{Attribute, CardFilter, Direction, EntityCard, EntitySummary, Relation, card};
 pub use self::neighbourhood::{NeighbourEdge, NeighbourNode, NeighbourhoodAnswer};
 pub use self::paths::{Hop, PathAnswer, PathsAnswer};
-pub use self::rank::{RankAnswer, RankBy, RankEntry};
+pub use self::rank::{RankAnswer, RankBy, RankEntry, rank_options};
 use crate::algo::Truncation;
 pub use crate::graph::Evidence;
 use crate::graph::Projection;
