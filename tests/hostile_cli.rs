@@ -110,7 +110,7 @@ fn is_hostile(c: char) -> bool {
 }
 
 /// Checks one stream: no hostile character, and no line that a label faked.
-fn check(what: &str, args: &[String], text: &str) {
+pub(crate) fn check_terminal_text(what: &str, args: &[String], text: &str) {
     if let Some(c) = text.chars().find(|&c| is_hostile(c)) {
         panic!("kg {args:?}: raw {c:?} on {what}:\n{text:?}");
     }
@@ -139,9 +139,9 @@ fn run(args: &[&str], code: i32, check_stdout: bool) -> (String, String) {
         "kg {args:?}:\n{stdout}\n{stderr}"
     );
     if check_stdout {
-        check("stdout", &args, &stdout);
+        check_terminal_text("stdout", &args, &stdout);
     }
-    check("stderr", &args, &stderr);
+    check_terminal_text("stderr", &args, &stderr);
     (stdout, stderr)
 }
 
@@ -238,7 +238,7 @@ fn generate_echoes_its_folder_escaped() {
         .expect("kg runs");
     assert!(output.status.success());
     let args = vec!["generate".to_owned()];
-    check("stdout", &args, &String::from_utf8_lossy(&output.stdout));
+    check_terminal_text("stdout", &args, &String::from_utf8_lossy(&output.stdout));
 }
 
 /// A generated store of about 70,000 entities (`kg generate --nodes 70000 --edges 100000`,

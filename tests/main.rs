@@ -7,6 +7,7 @@ mod common;
 mod default_graph;
 mod export;
 mod export_peers;
+mod fuzz;
 mod generate;
 mod graph_commands;
 mod hostile_cli;
