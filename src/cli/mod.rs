@@ -13,7 +13,7 @@ mod progress;
 mod render;
 mod store;
 
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use self::commands::{
@@ -116,4 +116,23 @@ fn described<T: Copy + Send + Sync + 'static>(
             .find(|&value| name(value) == given)
             .ok_or_else(|| format!("unknown name {given:?}"))
     })
+}
+
+/// The largest count a flag takes where any number makes sense (`--top`, `--max-nodes`): the
+/// projection holds at most 2³² − 1 entities.
+const MAX_COUNT: usize = 4_294_967_295;
+
+/// A clap parser for a count flag (`--hops`, `--top`, ...): a whole number from `min` to `max`.
+/// Anything else — negative, fractional, `NaN`, `inf`, past 2⁶⁴ or out of the range — is clap's
+/// error naming the flag and the range (exit 2).
+fn count(min: usize, max: usize) -> impl TypedValueParser<Value = usize> {
+    let wide = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    RangedU64ValueParser::<u64>::new()
+        .range(wide(min)..=wide(max))
+        .try_map(usize::try_from)
+}
+
+/// As [`count`], a whole number from `min` to `max` kept as `u64` (sizes, seeds).
+fn number(min: u64, max: u64) -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::<u64>::new().range(min..=max)
 }
