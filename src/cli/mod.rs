@@ -16,7 +16,9 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+use self::commands::{
+    build, docs, explain, export, generate, lookup, neighbors, path, query, rank,
+};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -42,6 +44,7 @@ enum Command {
     Path(path::PathArgs),
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
+    Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
     Generate(generate::GenerateArgs),
     Completions(docs::CompletionsArgs),
@@ -77,6 +80,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Path(args) => path::run(&args),
         Command::Neighbors(args) => neighbors::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),

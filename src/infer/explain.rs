@@ -151,7 +151,11 @@ pub fn explain(
         derivations: Derivations::open(graph)?,
         budget: MAX_NODES,
     };
-    let triple = Triple::new(subject.into_owned(), predicate.into_owned(), object.into_owned());
+    let triple = Triple::new(
+        subject.into_owned(),
+        predicate.into_owned(),
+        object.into_owned(),
+    );
     let explanation = reader.node(&triple, &mut HashSet::new())?;
     Ok((explanation.status != Status::Unexplained).then_some(explanation))
 }
@@ -205,12 +209,20 @@ impl Derivations {
                 let graph = GraphNameRef::NamedNode(inferred_vocab::INFERRED);
                 let one = |predicate| -> Result<Option<Term>, ReadError> {
                     Ok(store
-                        .quads_for_pattern(Some(node.as_ref().into()), Some(predicate), None, Some(graph))
+                        .quads_for_pattern(
+                            Some(node.as_ref().into()),
+                            Some(predicate),
+                            None,
+                            Some(graph),
+                        )
                         .next()
                         .transpose()?
                         .map(|q| q.object))
                 };
-                match (one(inferred_vocab::DERIVED_BY)?, one(inferred_vocab::PREMISES)?) {
+                match (
+                    one(inferred_vocab::DERIVED_BY)?,
+                    one(inferred_vocab::PREMISES)?,
+                ) {
                     (Some(Term::NamedNode(rule)), Some(Term::Literal(premises))) => {
                         Ok(Some((rule, premises.value().to_owned())))
                     }
@@ -233,7 +245,11 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn node(&mut self, triple: &Triple, path: &mut HashSet<Triple>) -> Result<Explanation, ExplainError> {
+    fn node(
+        &mut self,
+        triple: &Triple,
+        path: &mut HashSet<Triple>,
+    ) -> Result<Explanation, ExplainError> {
         self.budget = self.budget.saturating_sub(1);
         let node = statement_iri(&self.base, triple);
         let mut explanation = Explanation {

@@ -46,11 +46,11 @@ use std::collections::BTreeMap;
 
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 
+use self::engine::{Clash, Engine, Stop};
 pub use self::explain::{ExplainedTerm, Explanation, Status, explain};
+use self::output::{Classes, Inferred, derivation_of, materialise};
 pub use self::rules::{Rule, RuleKind, RuleSet, UnknownRule};
 pub use self::stage::{InferenceStage, statement_iri};
-use self::engine::{Clash, Engine, Stop};
-use self::output::{Classes, Inferred, derivation_of, materialise};
 use self::store::Triple3;
 use crate::ingest::FactSet;
 
@@ -148,20 +148,22 @@ pub struct Inference<'a> {
 /// # Errors
 /// [`InferenceError::TooManyTriples`] or [`InferenceError::SameAsExplosion`] beyond
 /// [`InferenceOptions::max_derived`].
-pub fn infer<'a>(facts: &'a FactSet, options: &InferenceOptions) -> Result<Inference<'a>, InferenceError> {
+pub fn infer<'a>(
+    facts: &'a FactSet,
+    options: &InferenceOptions,
+) -> Result<Inference<'a>, InferenceError> {
     let mut engine = Engine::new(facts, options.rules, options.max_derived);
     match engine.run() {
         Ok(()) => {}
         Err(Stop::Cap { limit }) => return Err(InferenceError::TooManyTriples { limit }),
     }
     let classes = Classes::new(&engine);
-    let inferred = materialise(&engine, options.max_derived).map_err(|e| {
-        InferenceError::SameAsExplosion {
+    let inferred =
+        materialise(&engine, options.max_derived).map_err(|e| InferenceError::SameAsExplosion {
             copies: e.copies,
             classes: classes.len(),
             limit: options.max_derived,
-        }
-    })?;
+        })?;
     Ok(Inference {
         engine,
         classes,
@@ -269,7 +271,11 @@ impl Inference<'_> {
         let Term::NamedNode(predicate) = terms.term(p) else {
             return None;
         };
-        Some(Triple::new(subject, predicate.clone(), terms.term(o).clone()))
+        Some(Triple::new(
+            subject,
+            predicate.clone(),
+            terms.term(o).clone(),
+        ))
     }
 }
 

@@ -158,7 +158,8 @@ pub fn materialise(engine: &Engine<'_>, limit: u64) -> Result<Vec<Inferred>, Exp
             let towards = classes.towards(target);
             for &from in &members {
                 if from != target {
-                    let derivation = equality_derivation(engine, [from, v.same_as, target], &towards);
+                    let derivation =
+                        equality_derivation(engine, [from, v.same_as, target], &towards);
                     emit([from, v.same_as, target], derivation);
                 }
             }
@@ -215,7 +216,11 @@ fn equality_derivation(
 
 /// The derivation of any triple the closure holds, `None` when it was asserted (or is not in
 /// the closure): what inconsistency reports walk down to the asserted facts.
-pub fn derivation_of(engine: &Engine<'_>, classes: &Classes, triple: Triple3) -> Option<Derivation> {
+pub fn derivation_of(
+    engine: &Engine<'_>,
+    classes: &Classes,
+    triple: Triple3,
+) -> Option<Derivation> {
     let store = &engine.store;
     if let Some(i) = store.find(&triple) {
         return store.derivation(i);

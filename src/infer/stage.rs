@@ -49,7 +49,8 @@ impl Stage for InferenceStage {
         let graph = GraphName::from(kg::INFERRED.into_owned());
         for inferred in inference.triples() {
             let node = statement_iri(input.base, &inferred.triple);
-            let rule = NamedNode::new_unchecked(format!("{}{}", kg::NAMESPACE, inferred.rule.name()));
+            let rule =
+                NamedNode::new_unchecked(format!("{}{}", kg::NAMESPACE, inferred.rule.name()));
             let mut premises = String::new();
             for premise in &inferred.premises {
                 let _ = writeln!(premises, "{premise} .");
@@ -143,7 +144,11 @@ pub(super) fn describe(inconsistency: &Inconsistency, ontology: &Ontology) -> St
                     .iter()
                     .map(|t| show(t, ontology))
                     .collect();
-                let _ = write!(text, " (inferred by {rule} from asserted {})", facts.join(", "));
+                let _ = write!(
+                    text,
+                    " (inferred by {rule} from asserted {})",
+                    facts.join(", ")
+                );
             }
         }
     }

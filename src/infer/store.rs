@@ -149,7 +149,13 @@ impl Store {
 
     /// Adds a derived triple with its derivation; `alive` is false for the intermediate steps
     /// of a rewrite, which are recorded but not joined. Returns its number when it was new.
-    pub fn derive(&mut self, triple: Triple3, rule: Rule, premises: &[Triple3], alive: bool) -> Option<u32> {
+    pub fn derive(
+        &mut self,
+        triple: Triple3,
+        rule: Rule,
+        premises: &[Triple3],
+        alive: bool,
+    ) -> Option<u32> {
         let i = self.push(triple, alive)?;
         self.rules.push(rule);
         self.premises.extend_from_slice(premises);
@@ -158,7 +164,9 @@ impl Store {
     }
 
     fn push(&mut self, triple: Triple3, alive: bool) -> Option<u32> {
-        let i = u32::try_from(self.triples.len()).ok().filter(|&i| i != NONE)?;
+        let i = u32::try_from(self.triples.len())
+            .ok()
+            .filter(|&i| i != NONE)?;
         if self.index.contains_key(&triple) {
             return None;
         }
@@ -167,8 +175,10 @@ impl Store {
         self.alive.push(alive);
         let [s, p, o] = triple;
         if alive && p != self.unchained {
-            self.next_s.push(std::mem::replace(&mut self.head_s[s as usize], i));
-            self.next_o.push(std::mem::replace(&mut self.head_o[o as usize], i));
+            self.next_s
+                .push(std::mem::replace(&mut self.head_s[s as usize], i));
+            self.next_o
+                .push(std::mem::replace(&mut self.head_o[o as usize], i));
             self.by_p.entry(p).or_default().push(i);
         } else {
             self.next_s.push(NONE);
@@ -209,7 +219,8 @@ impl Store {
 
     /// Whether a triple was asserted.
     pub fn is_asserted(&self, triple: &Triple3) -> bool {
-        self.find(triple).is_some_and(|i| (i as usize) < self.asserted)
+        self.find(triple)
+            .is_some_and(|i| (i as usize) < self.asserted)
     }
 
     /// The derivation of triple `i`, when it was derived.
@@ -282,7 +293,11 @@ impl Store {
 
     /// The triple with every term replaced by its representative.
     pub fn canonical(&self, [s, p, o]: Triple3) -> Triple3 {
-        [self.representative(s), self.representative(p), self.representative(o)]
+        [
+            self.representative(s),
+            self.representative(p),
+            self.representative(o),
+        ]
     }
 
     /// Merges the classes of two representatives; the larger class's representative (or
@@ -379,7 +394,10 @@ mod tests {
         assert_eq!(store.representative(3), 1);
         assert_eq!(store.class_size(1), 3);
         let (kept, _) = store.union(4, 1, |id| id == 4);
-        assert_eq!(kept, 4, "a vocabulary term stays its class's representative");
+        assert_eq!(
+            kept, 4,
+            "a vocabulary term stays its class's representative"
+        );
         assert_eq!(store.canonical([2, 3, 0]), [4, 4, 0]);
     }
 }

@@ -58,7 +58,10 @@ impl Engine<'_> {
             self.clash(Rule::PrpIrp, vec![[p, v.type_, v.irreflexive], t]);
         }
         if info.asymmetric && self.store.contains(&[o, p, s]) {
-            self.clash(Rule::PrpAsyp, vec![[p, v.type_, v.asymmetric], t, [o, p, s]]);
+            self.clash(
+                Rule::PrpAsyp,
+                vec![[p, v.type_, v.asymmetric], t, [o, p, s]],
+            );
         }
         for &(q, axiom) in &info.disjoint {
             if self.store.contains(&[s, q, o]) {
@@ -165,7 +168,12 @@ impl Engine<'_> {
 
     /// `prp-spo2` for a fact that is link `position` of chain `k`: every path through it along
     /// the whole chain gives the chain's property between the path's ends.
-    pub(super) fn chain_from(&mut self, k: u32, position: usize, t @ [a, _, b]: Triple3) -> Result<(), Stop> {
+    pub(super) fn chain_from(
+        &mut self,
+        k: u32,
+        position: usize,
+        t @ [a, _, b]: Triple3,
+    ) -> Result<(), Stop> {
         if !self.on(Rule::PrpSpo2) {
             return Ok(());
         }

@@ -120,11 +120,37 @@ impl Vocab {
     /// Every vocabulary number (these stay their `owl:sameAs` class's representative).
     fn all(&self) -> [Id; 31] {
         [
-            self.type_, self.sco, self.eqc, self.spo, self.eqp, self.domain, self.range,
-            self.inverse, self.chain, self.int, self.uni, self.svf, self.avf, self.hv, self.onp,
-            self.dw, self.complement, self.pdw, self.different, self.first, self.rest, self.nil,
-            self.same_as, self.thing, self.nothing, self.transitive, self.symmetric,
-            self.functional, self.ifp, self.irreflexive, self.asymmetric,
+            self.type_,
+            self.sco,
+            self.eqc,
+            self.spo,
+            self.eqp,
+            self.domain,
+            self.range,
+            self.inverse,
+            self.chain,
+            self.int,
+            self.uni,
+            self.svf,
+            self.avf,
+            self.hv,
+            self.onp,
+            self.dw,
+            self.complement,
+            self.pdw,
+            self.different,
+            self.first,
+            self.rest,
+            self.nil,
+            self.same_as,
+            self.thing,
+            self.nothing,
+            self.transitive,
+            self.symmetric,
+            self.functional,
+            self.ifp,
+            self.irreflexive,
+            self.asymmetric,
         ]
     }
 
@@ -143,9 +169,23 @@ impl Vocab {
             .contains(&o);
         }
         [
-            self.sco, self.eqc, self.spo, self.eqp, self.domain, self.range, self.inverse,
-            self.chain, self.int, self.uni, self.svf, self.avf, self.hv, self.onp, self.dw,
-            self.complement, self.pdw,
+            self.sco,
+            self.eqc,
+            self.spo,
+            self.eqp,
+            self.domain,
+            self.range,
+            self.inverse,
+            self.chain,
+            self.int,
+            self.uni,
+            self.svf,
+            self.avf,
+            self.hv,
+            self.onp,
+            self.dw,
+            self.complement,
+            self.pdw,
         ]
         .contains(&p)
     }
@@ -325,7 +365,12 @@ impl<'a> Engine<'a> {
     }
 
     /// Adds a derived triple (when new), queues it, and enforces the cap.
-    pub fn derive(&mut self, triple: Triple3, rule: Rule, premises: &[Triple3]) -> Result<(), Stop> {
+    pub fn derive(
+        &mut self,
+        triple: Triple3,
+        rule: Rule,
+        premises: &[Triple3],
+    ) -> Result<(), Stop> {
         if !self.on(rule) || self.literal(triple[0]) {
             return Ok(());
         }
@@ -445,9 +490,21 @@ impl<'a> Engine<'a> {
         let mut info = PropertyInfo {
             domains: s.objects(p, v.domain),
             ranges: s.objects(p, v.range),
-            supers: s.objects(p, v.spo).into_iter().filter(|&q| q != p).collect(),
-            equivalent_out: s.objects(p, v.eqp).into_iter().filter(|&q| q != p).collect(),
-            equivalent_in: s.subjects(v.eqp, p).into_iter().filter(|&q| q != p).collect(),
+            supers: s
+                .objects(p, v.spo)
+                .into_iter()
+                .filter(|&q| q != p)
+                .collect(),
+            equivalent_out: s
+                .objects(p, v.eqp)
+                .into_iter()
+                .filter(|&q| q != p)
+                .collect(),
+            equivalent_in: s
+                .subjects(v.eqp, p)
+                .into_iter()
+                .filter(|&q| q != p)
+                .collect(),
             inverse_out: s.objects(p, v.inverse),
             inverse_in: s.subjects(v.inverse, p),
             restrictions: s.subjects(v.onp, p),
@@ -486,9 +543,21 @@ impl<'a> Engine<'a> {
         let v = self.v;
         let s = &self.store;
         let mut info = ClassInfo {
-            supers: s.objects(c, v.sco).into_iter().filter(|&d| d != c).collect(),
-            equivalent_out: s.objects(c, v.eqc).into_iter().filter(|&d| d != c).collect(),
-            equivalent_in: s.subjects(v.eqc, c).into_iter().filter(|&d| d != c).collect(),
+            supers: s
+                .objects(c, v.sco)
+                .into_iter()
+                .filter(|&d| d != c)
+                .collect(),
+            equivalent_out: s
+                .objects(c, v.eqc)
+                .into_iter()
+                .filter(|&d| d != c)
+                .collect(),
+            equivalent_in: s
+                .subjects(v.eqc, c)
+                .into_iter()
+                .filter(|&d| d != c)
+                .collect(),
             some_values_of: s.subjects(v.svf, c),
             ..ClassInfo::default()
         };

@@ -26,13 +26,21 @@ impl Engine<'_> {
             _ if p == v.eqp && s != o => {
                 self.derive([s, v.spo, o], Rule::ScmEqp1, &[t])?;
                 self.derive([o, v.spo, s], Rule::ScmEqp1, &[t])?;
-                self.each_fact(s, |x, y, fact| Some(([x, o, y], Rule::PrpEqp1, vec![t, fact])))?;
-                self.each_fact(o, |x, y, fact| Some(([x, s, y], Rule::PrpEqp2, vec![t, fact])))
+                self.each_fact(s, |x, y, fact| {
+                    Some(([x, o, y], Rule::PrpEqp1, vec![t, fact]))
+                })?;
+                self.each_fact(o, |x, y, fact| {
+                    Some(([x, s, y], Rule::PrpEqp2, vec![t, fact]))
+                })
             }
             _ if p == v.domain || p == v.range => self.domain_or_range(t),
             _ if p == v.inverse => {
-                self.each_object_fact(s, |x, y, fact| Some(([y, o, x], Rule::PrpInv1, vec![t, fact])))?;
-                self.each_object_fact(o, |x, y, fact| Some(([y, s, x], Rule::PrpInv2, vec![t, fact])))
+                self.each_object_fact(s, |x, y, fact| {
+                    Some(([y, o, x], Rule::PrpInv1, vec![t, fact]))
+                })?;
+                self.each_object_fact(o, |x, y, fact| {
+                    Some(([y, s, x], Rule::PrpInv2, vec![t, fact]))
+                })
             }
             _ if p == v.type_ => self.characteristic(t),
             _ if p == v.chain => {
@@ -185,7 +193,9 @@ impl Engine<'_> {
         for c in self.store.objects(o, v.range) {
             self.derive([s, v.range, c], Rule::ScmRng2, &[[o, v.range, c], t])?;
         }
-        self.each_fact(s, |x, y, fact| Some(([x, o, y], Rule::PrpSpo1, vec![t, fact])))?;
+        self.each_fact(s, |x, y, fact| {
+            Some(([x, o, y], Rule::PrpSpo1, vec![t, fact]))
+        })?;
         let mut restrictions = self.store.subjects(v.onp, s);
         restrictions.extend(self.store.subjects(v.onp, o));
         for r in restrictions {
@@ -208,7 +218,9 @@ impl Engine<'_> {
             self.derive([q, p, o], scm2, &[t, [q, v.spo, s]])?;
         }
         if p == v.domain {
-            self.each_fact(s, |x, _, fact| Some(([x, v.type_, o], Rule::PrpDom, vec![t, fact])))
+            self.each_fact(s, |x, _, fact| {
+                Some(([x, v.type_, o], Rule::PrpDom, vec![t, fact]))
+            })
         } else {
             self.each_object_fact(s, |_, y, fact| {
                 Some(([y, v.type_, o], Rule::PrpRng, vec![t, fact]))
@@ -252,7 +264,11 @@ impl Engine<'_> {
 
     /// `prp-fp` for one fact: links its object to one other object of the same subject (the
     /// equalities chain them all into one class, so one link per fact is enough).
-    pub(super) fn functional_link(&mut self, axiom: Triple3, fact @ [x, p, y]: Triple3) -> Result<(), Stop> {
+    pub(super) fn functional_link(
+        &mut self,
+        axiom: Triple3,
+        fact @ [x, p, y]: Triple3,
+    ) -> Result<(), Stop> {
         if self.literal(y) {
             return Ok(());
         }
@@ -262,7 +278,11 @@ impl Engine<'_> {
             .into_iter()
             .find(|&z| z != y && !self.literal(z));
         if let Some(z) = other {
-            self.derive([z, self.v.same_as, y], Rule::PrpFp, &[axiom, [x, p, z], fact])?;
+            self.derive(
+                [z, self.v.same_as, y],
+                Rule::PrpFp,
+                &[axiom, [x, p, z], fact],
+            )?;
         }
         Ok(())
     }
@@ -275,7 +295,11 @@ impl Engine<'_> {
     ) -> Result<(), Stop> {
         let other = self.store.subjects(p, y).into_iter().find(|&z| z != x);
         if let Some(z) = other {
-            self.derive([z, self.v.same_as, x], Rule::PrpIfp, &[axiom, [z, p, y], fact])?;
+            self.derive(
+                [z, self.v.same_as, x],
+                Rule::PrpIfp,
+                &[axiom, [z, p, y], fact],
+            )?;
         }
         Ok(())
     }
@@ -338,7 +362,11 @@ impl Engine<'_> {
                     if y == v.thing {
                         self.derive([u, v.type_, r], Rule::ClsSvf2, &[some, on, fact])?;
                     } else if self.store.contains(&[w, v.type_, y]) {
-                        self.derive([u, v.type_, r], Rule::ClsSvf1, &[some, on, fact, [w, v.type_, y]])?;
+                        self.derive(
+                            [u, v.type_, r],
+                            Rule::ClsSvf1,
+                            &[some, on, fact, [w, v.type_, y]],
+                        )?;
                     }
                 }
             }
@@ -383,7 +411,12 @@ impl Engine<'_> {
                     // Same property, fillers related by rdfs:subClassOf (not for hasValue).
                     if kind != v.hv {
                         let mut wider = vec![(y, None)];
-                        wider.extend(self.store.objects(y, v.sco).into_iter().map(|z| (z, Some([y, v.sco, z]))));
+                        wider.extend(
+                            self.store
+                                .objects(y, v.sco)
+                                .into_iter()
+                                .map(|z| (z, Some([y, v.sco, z]))),
+                        );
                         for (z, link) in wider {
                             for c in self.store.subjects(kind, z) {
                                 if c != r && self.store.contains(&[c, v.onp, p]) {
@@ -395,7 +428,12 @@ impl Engine<'_> {
                             }
                         }
                         let mut narrower = vec![(y, None)];
-                        narrower.extend(self.store.subjects(v.sco, y).into_iter().map(|z| (z, Some([z, v.sco, y]))));
+                        narrower.extend(
+                            self.store
+                                .subjects(v.sco, y)
+                                .into_iter()
+                                .map(|z| (z, Some([z, v.sco, y]))),
+                        );
                         for (z, link) in narrower {
                             for c in self.store.subjects(kind, z) {
                                 if c != r && self.store.contains(&[c, v.onp, p]) {
@@ -410,27 +448,45 @@ impl Engine<'_> {
                     // Same filler, properties related by rdfs:subPropertyOf: C1 on the narrower
                     // property is below C2 (above it for allValuesFrom).
                     let mut wider = vec![(p, None)];
-                    wider.extend(self.store.objects(p, v.spo).into_iter().map(|q| (q, Some([p, v.spo, q]))));
+                    wider.extend(
+                        self.store
+                            .objects(p, v.spo)
+                            .into_iter()
+                            .map(|q| (q, Some([p, v.spo, q]))),
+                    );
                     for (q, link) in wider {
                         for c in self.store.subjects(v.onp, q) {
                             if c != r && self.store.contains(&[c, kind, y]) {
                                 let mut premises = own.to_vec();
                                 premises.extend([[c, kind, y], [c, v.onp, q]]);
                                 premises.extend(link);
-                                let triple = if kind == v.avf { [c, v.sco, r] } else { [r, v.sco, c] };
+                                let triple = if kind == v.avf {
+                                    [c, v.sco, r]
+                                } else {
+                                    [r, v.sco, c]
+                                };
                                 self.derive(triple, by_property, &premises)?;
                             }
                         }
                     }
                     let mut narrower = vec![(p, None)];
-                    narrower.extend(self.store.subjects(v.spo, p).into_iter().map(|q| (q, Some([q, v.spo, p]))));
+                    narrower.extend(
+                        self.store
+                            .subjects(v.spo, p)
+                            .into_iter()
+                            .map(|q| (q, Some([q, v.spo, p]))),
+                    );
                     for (q, link) in narrower {
                         for c in self.store.subjects(v.onp, q) {
                             if c != r && self.store.contains(&[c, kind, y]) {
                                 let mut premises = vec![[c, kind, y], [c, v.onp, q]];
                                 premises.extend(own);
                                 premises.extend(link);
-                                let triple = if kind == v.avf { [r, v.sco, c] } else { [c, v.sco, r] };
+                                let triple = if kind == v.avf {
+                                    [r, v.sco, c]
+                                } else {
+                                    [c, v.sco, r]
+                                };
                                 self.derive(triple, by_property, &premises)?;
                             }
                         }
