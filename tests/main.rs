@@ -10,6 +10,7 @@ mod export_peers;
 mod generate;
 mod graph_commands;
 mod infer;
+mod infer_peers;
 mod path_properties;
 mod peers;
 mod store_safety;

@@ -410,9 +410,18 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// `owl:sameAs`: merges two classes and rewrites the triples of the one merged away.
+    /// `owl:sameAs`: merges two classes and rewrites the triples of the one merged away. The
+    /// equality rules act together (the union-find is all of them): with any of them off,
+    /// `owl:sameAs` is not followed.
     fn equate(&mut self, triple @ [x, _, y]: Triple3) -> Result<(), Stop> {
-        if self.literal(x) || self.literal(y) || !self.on(Rule::EqTrans) {
+        let equality = [
+            Rule::EqSym,
+            Rule::EqTrans,
+            Rule::EqRepS,
+            Rule::EqRepP,
+            Rule::EqRepO,
+        ];
+        if self.literal(x) || self.literal(y) || !equality.iter().all(|&r| self.on(r)) {
             return Ok(());
         }
         let (a, b) = (self.store.representative(x), self.store.representative(y));
