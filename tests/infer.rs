@@ -3,6 +3,7 @@
 //! and RDF inputs of another domain (a university, in Turtle, N-Triples and RDF/XML).
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use kg::infer::{InferenceOptions, InferenceStage, RuleSet, Status, explain, infer};
@@ -604,10 +605,10 @@ fn cyclic_ontologies_reach_their_fixpoint() {
         assert!(all.contains(expected), "{expected} missing from {all:#?}");
     }
     // Inferring again from the closure adds nothing: it is a fixpoint.
-    let closed: String = all
-        .iter()
-        .map(|t| format!("{} .\n", t.replace(" a ", " rdf:type ")))
-        .collect();
+    let mut closed = String::new();
+    for t in &all {
+        let _ = writeln!(closed, "{} .", t.replace(" a ", " rdf:type "));
+    }
     let again = inferred(&format!("{turtle}\n{closed}"), RuleSet::all());
     assert!(again.is_empty(), "not a fixpoint: {again:?}");
 }
@@ -617,7 +618,7 @@ fn the_cap_stops_a_hostile_ontology_before_memory_fills() {
     // A transitive property over a chain of 200 links has 20,100 facts in its closure.
     let mut turtle = String::from(":next a owl:TransitiveProperty .\n");
     for i in 0..200 {
-        turtle.push_str(&format!(":n{i} :next :n{} .\n", i + 1));
+        let _ = writeln!(turtle, ":n{i} :next :n{} .", i + 1);
     }
     let chain = facts(&turtle);
     let options = InferenceOptions {
@@ -638,10 +639,10 @@ fn the_cap_stops_a_hostile_ontology_before_memory_fills() {
     // count is refused before any copy is made.
     let mut turtle = String::new();
     for i in 0..300 {
-        turtle.push_str(&format!(":a{i} owl:sameAs :a{} .\n", i + 1));
+        let _ = writeln!(turtle, ":a{i} owl:sameAs :a{} .", i + 1);
     }
     for k in 0..20 {
-        turtle.push_str(&format!(":a0 :p{k} :a1 .\n"));
+        let _ = writeln!(turtle, ":a0 :p{k} :a1 .");
     }
     let names = facts(&turtle);
     let options = InferenceOptions {
@@ -653,6 +654,14 @@ fn the_cap_stops_a_hostile_ontology_before_memory_fills() {
         matches!(error, kg::infer::InferenceError::SameAsExplosion { copies, .. } if copies > 1_000_000),
         "{error}"
     );
+}
+
+/// The statuses of an explanation's leaves.
+fn leaves(e: &kg::infer::Explanation, out: &mut Vec<Status>) {
+    if e.premises.is_empty() {
+        out.push(e.status);
+    }
+    e.premises.iter().for_each(|p| leaves(p, out));
 }
 
 #[test]
@@ -708,12 +717,6 @@ fn a_five_step_derivation_is_explained_down_to_the_asserted_facts() {
         ]
     );
     assert!(explanation.depth() >= 6, "depth {}", explanation.depth());
-    fn leaves(e: &kg::infer::Explanation, out: &mut Vec<Status>) {
-        if e.premises.is_empty() {
-            out.push(e.status);
-        }
-        e.premises.iter().for_each(|p| leaves(p, out));
-    }
     let mut statuses = Vec::new();
     leaves(&explanation, &mut statuses);
     assert!(

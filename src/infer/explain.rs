@@ -169,10 +169,11 @@ enum Derivations {
 
 impl Derivations {
     fn open(graph: &dyn GraphReader) -> Result<Self, ReadError> {
-        #[allow(unreachable_patterns)]
-        match graph.sparql() {
-            SparqlDataset::Local { store, .. } => Ok(Self::Store(store)),
-            _ => {
+        #[allow(irrefutable_let_patterns)]
+        if let SparqlDataset::Local { store, .. } = graph.sparql() {
+            Ok(Self::Store(store))
+        } else {
+            {
                 let mut nodes = std::collections::HashMap::new();
                 let scope = GraphScope::Named(inferred_vocab::INFERRED.into_owned());
                 let quads = match graph.quads(&scope) {

@@ -24,6 +24,9 @@
 //! asserted. Axiomatic triples (`owl:Thing`, `rdfs:Resource` or `rdf:Property` typings of
 //! every term, `cls-thing`, `prp-ap`, the `dt-*` datatype rules) are never derived.
 
+// Numbers of triples, terms and lists are `u32`, as in the store, which never holds more.
+#![allow(clippy::cast_possible_truncation)]
+
 use std::collections::{HashMap, VecDeque};
 
 use super::engine::Engine;
@@ -68,17 +71,16 @@ impl Classes {
         Self { members, tree }
     }
 
-    /// The members of a representative's class (itself alone when it has no other).
     /// How many classes have more than one term.
     pub fn len(&self) -> usize {
         self.members.len()
     }
 
-    pub fn of(&self, representative: Id) -> Vec<Id> {
+    /// The members of a representative's class (itself alone when it has no other).
+    pub fn of<'a>(&'a self, representative: &'a Id) -> &'a [Id] {
         self.members
-            .get(&representative)
-            .cloned()
-            .unwrap_or_else(|| vec![representative])
+            .get(representative)
+            .map_or(std::slice::from_ref(representative), Vec::as_slice)
     }
 
     /// For every term of the class of `target`: the next term on the tree path to `target`,
@@ -135,10 +137,9 @@ pub fn materialise(engine: &Engine<'_>, limit: u64) -> Result<Vec<Inferred>, Exp
         if !store.is_alive(i) || p == v.same_as {
             continue;
         }
-        let (ss, ps, os) = (classes.of(s), classes.of(p), classes.of(o));
-        for &s2 in &ss {
-            for &p2 in &ps {
-                for &o2 in &os {
+        for &s2 in classes.of(&s) {
+            for &p2 in classes.of(&p) {
+                for &o2 in classes.of(&o) {
                     let triple = [s2, p2, o2];
                     let derivation = if triple == canonical {
                         store.derivation(i)
@@ -153,10 +154,10 @@ pub fn materialise(engine: &Engine<'_>, limit: u64) -> Result<Vec<Inferred>, Exp
     let mut representatives: Vec<Id> = classes.members.keys().copied().collect();
     representatives.sort_unstable();
     for representative in representatives {
-        let members = classes.of(representative);
-        for &target in &members {
+        let members = classes.of(&representative);
+        for &target in members {
             let towards = classes.towards(target);
-            for &from in &members {
+            for &from in members {
                 if from != target {
                     let derivation =
                         equality_derivation(engine, [from, v.same_as, target], &towards);

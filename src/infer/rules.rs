@@ -193,7 +193,7 @@ impl RuleSet {
                 Some(bare) => (true, bare),
                 None => (false, name.trim()),
             };
-            let named = if bare == "all" {
+            let these = if bare == "all" {
                 Self::all()
             } else if FAMILIES.contains(&bare) {
                 Self::family(bare)
@@ -205,9 +205,9 @@ impl RuleSet {
                 });
             };
             set = if remove {
-                Self(set.0 & !named.0)
+                Self(set.0 & !these.0)
             } else {
-                Self(set.0 | named.0)
+                Self(set.0 | these.0)
             };
         }
         Ok(set)

@@ -22,6 +22,9 @@
 //! output of a transitive closure can be quadratic in its input); rewriting under equality is
 //! O(n log n). Memory is bounded by [`super::InferenceOptions::max_derived`].
 
+// Numbers of triples, terms and lists are `u32`, as in the store, which never holds more.
+#![allow(clippy::cast_possible_truncation)]
+
 mod instance;
 mod schema;
 
@@ -193,6 +196,7 @@ impl Vocab {
 
 /// What the instance rules need to know about a property.
 #[derive(Debug, Default)]
+#[allow(clippy::struct_excessive_bools)] // One flag per property characteristic of OWL 2.
 pub struct PropertyInfo {
     pub domains: Vec<Id>,
     pub ranges: Vec<Id>,
@@ -278,6 +282,8 @@ pub struct Engine<'a> {
     classes: std::collections::HashMap<Id, (u64, Rc<ClassInfo>)>,
     pub lists: Vec<ListAxiom>,
     lists_seen: HashSet<Triple3>,
+    /// The lists that name a term, as head or member.
+    lists_of: std::collections::HashMap<Id, Vec<u32>>,
     /// Equality edges that merged two classes: the `owl:sameAs` triples, as fired.
     pub edges: Vec<Triple3>,
     pub clashes: Vec<Clash>,
@@ -312,6 +318,7 @@ impl<'a> Engine<'a> {
             classes: std::collections::HashMap::new(),
             lists: Vec::new(),
             lists_seen: HashSet::new(),
+            lists_of: std::collections::HashMap::new(),
             edges: Vec::new(),
             clashes: Vec::new(),
             clashes_seen: HashSet::new(),
@@ -431,14 +438,21 @@ impl<'a> Engine<'a> {
         let vocabulary = self.v.all();
         let (kept, merged) = self.store.union(a, b, |id| vocabulary.contains(&id));
         self.edges.push(triple);
-        self.version += 1;
         // Lists that name the merged term now name the kept one.
-        for list in &mut self.lists {
-            for member in &mut list.members {
+        let lists = self.lists_of.remove(&merged).unwrap_or_default();
+        for &k in &lists {
+            for member in &mut self.lists[k as usize].members {
                 if *member == merged {
                     *member = kept;
                 }
             }
+        }
+        let schema_term = !lists.is_empty()
+            || self.properties.contains_key(&merged)
+            || self.classes.contains_key(&merged);
+        self.lists_of.entry(kept).or_default().extend(lists);
+        if schema_term {
+            self.version += 1;
         }
         let mut affected: Vec<u32> = self.store.with_subject(merged).collect();
         affected.extend(self.store.with_object(merged));
@@ -536,11 +550,12 @@ impl<'a> Engine<'a> {
                 _ => {}
             }
         }
-        for (k, list) in self.lists.iter().enumerate() {
+        for &k in self.lists_of.get(&p).into_iter().flatten() {
+            let list = &self.lists[k as usize];
             if list.kind == ListKind::Chain {
                 for (position, &member) in list.members.iter().enumerate() {
-                    if member == p {
-                        info.chains.push((k as u32, position));
+                    if member == p && !info.chains.contains(&(k, position)) {
+                        info.chains.push((k, position));
                     }
                 }
             }
@@ -587,8 +602,11 @@ impl<'a> Engine<'a> {
                 info.all_values.push((p, filler));
             }
         }
-        for (k, list) in self.lists.iter().enumerate() {
-            let k = k as u32;
+        let mut lists = self.lists_of.get(&c).cloned().unwrap_or_default();
+        lists.sort_unstable();
+        lists.dedup();
+        for k in lists {
+            let list = &self.lists[k as usize];
             match list.kind {
                 ListKind::Intersection if list.head == c => info.intersections.push(k),
                 ListKind::Intersection if list.members.contains(&c) => {
@@ -626,16 +644,26 @@ impl<'a> Engine<'a> {
             return None;
         }
         let members = self.read_list(axiom[2])?;
-        let members = members
+        let members: Vec<Id> = members
             .into_iter()
             .map(|m| self.store.representative(m))
             .collect();
+        let k = self.lists.len() as u32;
+        let mut named: Vec<Id> = members.clone();
+        named.push(axiom[0]);
+        named.sort_unstable();
+        named.dedup();
+        for id in named {
+            self.lists_of.entry(id).or_default().push(k);
+        }
         self.lists.push(ListAxiom {
             kind,
             head: axiom[0],
             axiom,
             members,
         });
-        Some((self.lists.len() - 1) as u32)
+        // What the instance rules read about the named terms changed.
+        self.version += 1;
+        Some(k)
     }
 }
