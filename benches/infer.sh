@@ -7,7 +7,7 @@
 # `kg generate --triples 1000000` dataset with and without the inference stage (goal: at most
 # 1.3× the time without).
 #
-# Usage: benches/infer.sh [--sizes 0.1m,1m,10m] [--profile release|profiling|dev]
+# Usage: benches/infer.sh [--sizes 0.1m,1m,10m] [--build-size 1m] [--profile release|profiling|dev]
 #                         [--timeout SECONDS] [--scratch DIR] [--target-dir DIR] [--json FILE]
 #
 # Nothing is added to kg's Cargo.toml: two small driver crates are written into the scratch
@@ -23,6 +23,7 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 sizes=0.1m,1m,10m
+build_size=1m
 profile=release
 timeout=1800
 scratch=${TMPDIR:-/tmp}/kg-infer-bench
@@ -31,6 +32,7 @@ json=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --sizes) sizes=${2:?}; shift 2 ;;
+    --build-size) build_size=${2:?}; shift 2 ;;
     --profile) profile=${2:?}; shift 2 ;;
     --timeout) timeout=${2:?}; shift 2 ;;
     --scratch) scratch=${2:?}; shift 2 ;;
@@ -201,5 +203,5 @@ reasonable_driver=$(CARGO_TARGET_DIR=$scratch/target-reasonable cargo build "${f
 extra=()
 [[ -n $json ]] && extra+=(--json "$json")
 "$venv/bin/python" "$repo/benches/peers/infer_bench.py" --driver "$kg_driver" --reasonable "$reasonable_driver" \
-  --python "$venv/bin/python" --sizes "$sizes" --timeout "$timeout" --datasets "$scratch/datasets" \
+  --python "$venv/bin/python" --sizes "$sizes" --build-size "$build_size" --timeout "$timeout" --datasets "$scratch/datasets" \
   --profile "$profile" "${extra[@]+"${extra[@]}"}"

@@ -451,6 +451,33 @@ fn rdf_inputs_of_another_domain_infer_in_turtle_ntriples_and_rdfxml() {
     }
 }
 
+#[test]
+fn an_inferred_triple_rests_on_the_asserted_facts_of_its_derivation() {
+    let facts =
+        facts(":mother a owl:FunctionalProperty . :ann :mother :bea , :beatrice . :bea :age :40 .");
+    let inference = infer(&facts, &InferenceOptions::default()).unwrap();
+    let copy = inference
+        .triples()
+        .find(|t| short(&t.triple) == ":beatrice :age :40")
+        .expect("the copy under owl:sameAs");
+    let support: BTreeSet<String> = inference.rests_on(&copy.triple).iter().map(short).collect();
+    let expected: BTreeSet<String> = [
+        ":bea :age :40",
+        ":mother a owl:FunctionalProperty",
+        ":ann :mother :bea",
+        ":ann :mother :beatrice",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(support, expected);
+    let same = inference
+        .triples()
+        .find(|t| short(&t.triple) == ":beatrice owl:sameAs :bea")
+        .expect("the equality");
+    assert_eq!(inference.rests_on(&same.triple).len(), 3);
+}
+
 /// The inconsistencies of a Turtle text, each as its rule and its clashing triples (short).
 fn clashes(turtle: &str) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
     let facts = facts(turtle);

@@ -233,9 +233,43 @@ impl Inference<'_> {
             .collect()
     }
 
+    /// The asserted facts an inferred triple rests on (the leaves of its derivation, at most
+    /// [`MAX_SUPPORT`]): what the projection shows as the evidence of an inferred edge. Empty
+    /// for a triple the closure does not hold; the triple itself when it was asserted.
+    pub fn rests_on(&self, triple: &Triple) -> Vec<Triple> {
+        let terms = &self.engine.terms;
+        let id = |term: Term| terms.id(&term);
+        let (Some(s), Some(p), Some(o)) = (
+            id(triple.subject.clone().into()),
+            id(triple.predicate.clone().into()),
+            id(triple.object.clone()),
+        ) else {
+            return Vec::new();
+        };
+        let canonical @ [cs, _, co] = self.engine.store.canonical([s, p, o]);
+        let held = if p == self.engine.v.same_as {
+            cs == co && s != o
+        } else {
+            self.engine.store.find(&canonical).is_some()
+        };
+        if !held {
+            return Vec::new();
+        }
+        self.support([s, p, o])
+    }
+
     fn clashing(&self, premise: Triple3) -> Option<ClashingTriple> {
         let triple = self.triple(premise)?;
         let rule = derivation_of(&self.engine, &self.classes, premise).map(|d| d.rule);
+        Some(ClashingTriple {
+            triple,
+            rule,
+            rests_on: self.support(premise),
+        })
+    }
+
+    /// The asserted leaves of a triple's derivation, depth first, at most [`MAX_SUPPORT`].
+    fn support(&self, premise: Triple3) -> Vec<Triple> {
         let mut rests_on = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut stack = vec![premise];
@@ -253,11 +287,7 @@ impl Inference<'_> {
                 None => rests_on.extend(self.triple(at)),
             }
         }
-        Some(ClashingTriple {
-            triple,
-            rule,
-            rests_on,
-        })
+        rests_on
     }
 
     /// A triple of numbers as RDF terms.

@@ -78,6 +78,15 @@ impl<'a> Terms<'a> {
         }
     }
 
+    /// The number of a term, when it has one.
+    pub fn id(&self, term: &Term) -> Option<Id> {
+        if let Some(id) = self.facts.id(term).filter(|&id| id < self.base) {
+            return Some(id);
+        }
+        let i = self.extra.iter().position(|t| t == term)?;
+        Some(self.base + i as Id)
+    }
+
     /// How many numbers are in use.
     pub fn len(&self) -> usize {
         self.base as usize + self.extra.len()
