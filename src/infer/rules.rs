@@ -1,6 +1,42 @@
 //! The OWL 2 RL rules the reasoner applies, by their names in the
 //! [OWL 2 Profiles](https://www.w3.org/TR/owl2-profiles/#Reasoning_in_OWL_2_RL_and_RDF_Graphs_using_Rules)
-//! tables 4–9, and sets of them.
+//! tables 4–9, and sets of them ([`RuleSet`], by rule or family name).
+//!
+//! | table | rule | kg | family, or why not |
+//! | --- | --- | --- | --- |
+//! | 4 equality | `eq-ref` | no | trivial: every term `owl:sameAs` itself is not written |
+//! | | `eq-sym`, `eq-trans` | yes | `equality` (union-find over `owl:sameAs` classes) |
+//! | | `eq-rep-s`, `eq-rep-p`, `eq-rep-o` | yes | `equality` (rewriting to one representative, copies written at the end, counted first) |
+//! | | `eq-diff1` | yes | `consistency` |
+//! | | `eq-diff2`, `eq-diff3` | no | `owl:AllDifferent` lists are not read yet |
+//! | 5 properties | `prp-ap` | no | axiomatic (annotation properties typed) |
+//! | | `prp-dom`, `prp-rng`, `prp-spo1` | yes | `rdfs` |
+//! | | `prp-fp`, `prp-ifp` | yes | `equality` (not between literals: two values of a functional datatype property are not equated) |
+//! | | `prp-irp`, `prp-asyp`, `prp-pdw` | yes | `consistency` |
+//! | | `prp-symp` | yes | `symmetric` |
+//! | | `prp-trp` | yes | `transitive` |
+//! | | `prp-spo2` | yes | `chain` (chains of any length) |
+//! | | `prp-eqp1`, `prp-eqp2` | yes | `equivalence` |
+//! | | `prp-inv1`, `prp-inv2` | yes | `inverse` |
+//! | | `prp-adp` | no | `owl:AllDisjointProperties` lists are not read yet |
+//! | | `prp-key` | no | `owl:hasKey` needs a join on key tuples; not yet |
+//! | | `prp-npa1`, `prp-npa2` | no | negative property assertions are not read yet |
+//! | 6 classes | `cls-thing`, `cls-nothing1` | no | axiomatic (`owl:Thing` and `owl:Nothing` are classes) |
+//! | | `cls-nothing2`, `cls-com` | yes | `consistency` |
+//! | | `cls-int1`, `cls-int2`, `cls-uni`, `cls-svf1`, `cls-svf2`, `cls-avf`, `cls-hv1`, `cls-hv2` | yes | `class-expressions` (`cls-svf1` with a class, not a datatype, as filler) |
+//! | | `cls-maxc1`, `cls-maxc2`, `cls-maxqc1`–`cls-maxqc4` | no | cardinality restrictions are not read yet (`maxc2` and `maxqc3/4` would feed the union-find) |
+//! | | `cls-oo` | no | `owl:oneOf` is not read yet |
+//! | 7 class axioms | `cax-sco` | yes | `rdfs` |
+//! | | `cax-eqc1`, `cax-eqc2` | yes | `equivalence` |
+//! | | `cax-dw` | yes | `consistency` |
+//! | | `cax-adc` | no | `owl:AllDisjointClasses` lists are not read yet |
+//! | 8 datatypes | `dt-type1`, `dt-type2`, `dt-eq`, `dt-diff`, `dt-not-type` | no | literal values: kg's ingest checks literals against their datatypes; these rules type and compare literal values, which would need literal subjects |
+//! | 9 schema | `scm-cls`, `scm-op`, `scm-dp` | no | trivial: reflexive `rdfs:subClassOf`, `owl:equivalentClass`, `rdfs:subPropertyOf`, `owl:equivalentProperty`, and `C rdfs:subClassOf owl:Thing` are not written (the rules that would use them treat them as holding) |
+//! | | `scm-sco`, `scm-spo`, `scm-dom1`, `scm-dom2`, `scm-rng1`, `scm-rng2` | yes | `rdfs` |
+//! | | `scm-eqc1`, `scm-eqc2`, `scm-eqp1`, `scm-eqp2` | yes | `equivalence` |
+//! | | `scm-hv`, `scm-svf1`, `scm-svf2`, `scm-avf1`, `scm-avf2`, `scm-int`, `scm-uni` | yes | `class-expressions` |
+//!
+//! The equality rules act together: turning any of them off turns `owl:sameAs` off.
 
 use std::fmt;
 
