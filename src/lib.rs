@@ -48,6 +48,7 @@ pub mod export;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod graph;
+pub mod infer;
 pub mod ingest;
 pub mod iri;
 pub mod names;

@@ -12,6 +12,8 @@ mod generate;
 mod graph_commands;
 mod hostile_cli;
 mod hostile_query;
+mod infer;
+mod infer_peers;
 mod path_properties;
 mod peers;
 mod rank_peers;

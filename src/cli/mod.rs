@@ -17,7 +17,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, RangedU64ValueParser, T
 use clap::{Parser, Subcommand};
 
 use self::commands::{
-    build, docs, export, generate, lookup, neighbors, path, query, rank, validate,
+    build, docs, explain, export, generate, lookup, neighbors, path, query, rank, validate,
 };
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
@@ -44,6 +44,7 @@ enum Command {
     Path(path::PathArgs),
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
+    Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
     Validate(validate::ValidateArgs),
     Generate(generate::GenerateArgs),
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Path(args) => path::run(&args),
         Command::Neighbors(args) => neighbors::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod docs;
+pub mod explain;
 pub mod export;
 pub mod generate;
 pub mod lookup;
