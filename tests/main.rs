@@ -7,6 +7,7 @@ mod common;
 mod default_graph;
 mod export;
 mod export_peers;
+mod extract;
 mod generate;
 mod graph_commands;
 mod path_properties;

@@ -16,7 +16,10 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+use self::commands::{
+    build, docs, export, facts, generate, ingest, lookup, neighbors, path, query, rank, sentences,
+    timeline,
+};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -44,6 +47,10 @@ enum Command {
     Rank(rank::RankArgs),
     Export(export::ExportArgs),
     Generate(generate::GenerateArgs),
+    Ingest(ingest::IngestArgs),
+    Sentences(sentences::SentencesArgs),
+    Facts(facts::FactsArgs),
+    Timeline(timeline::TimelineArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -81,6 +88,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Sentences(args) => sentences::run(&args),
+        Command::Facts(args) => facts::run(&args),
+        Command::Timeline(args) => timeline::run(&args),
     }
 }
 

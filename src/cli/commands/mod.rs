@@ -4,9 +4,13 @@
 pub mod build;
 pub mod docs;
 pub mod export;
+pub mod facts;
 pub mod generate;
+pub mod ingest;
 pub mod lookup;
 pub mod neighbors;
 pub mod path;
 pub mod query;
 pub mod rank;
+pub mod sentences;
+pub mod timeline;
