@@ -378,7 +378,7 @@ fn the_test_articles_score_against_their_gold() {
         "{:<11} {:>8} {:>9} {:>8} {:>9} {:>7} {:>8}",
         "article", "recall", "precision", "speakers", "dates", "numbers", "classes"
     );
-    for name in ["wire", "feature", "transcript"] {
+    for name in ["wire", "feature", "transcript", "explainer"] {
         let s = score(name, &lexicon);
         eprintln!(
             "{name:<11} {:>7.1}% {:>8.1}% {:>5}/{:<2} {:>6}/{:<2} {:>4}/{:<2} {:>5}/{:<2}",

@@ -10,6 +10,7 @@ mod export_peers;
 mod extract;
 mod generate;
 mod graph_commands;
+mod ingest_cli;
 mod path_properties;
 mod peers;
 mod store_safety;

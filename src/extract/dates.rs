@@ -289,6 +289,26 @@ fn at(tokens: &[Token], i: usize, doc: Option<Day>) -> Option<Found> {
     if let Some(found) = relative(tokens, i, doc) {
         return Some(found);
     }
+    // `last Tuesday`, `next Friday`, `this Monday`.
+    if let (Some(which @ ("last" | "next" | "this")), Some(weekday)) =
+        (w(0), tokens.get(i + 1).and_then(weekday_of))
+    {
+        let value = doc.map(|d| {
+            let back = (d.weekday() - weekday).rem_euclid(7);
+            match which {
+                "last" => d.plus(-(if back == 0 { 7 } else { back })),
+                "next" => d.plus((weekday - d.weekday()).rem_euclid(7).max(1)),
+                _ => d.plus(weekday - d.weekday()),
+            }
+            .to_string()
+        });
+        return Some(Found {
+            tokens: i..i + 2,
+            value,
+            precision: Precision::Day,
+            rule: "weekday before, after or in the document's week",
+        });
+    }
     // `on` + a day.
     // `on Tuesday`, but not `sat in on Tuesday's session`.
     if w(0) == Some("on")
@@ -586,6 +606,12 @@ mod tests {
             one("this morning", "2025-12-04"),
             (Some("2025-12-04".into()), "day")
         );
+        let last = one("last Tuesday", "2025-12-08");
+        assert_eq!(last, (Some("2025-12-02".into()), "day"));
+        let last = one("last Wednesday", doc);
+        assert_eq!(last, (Some("2025-11-26".into()), "day"));
+        assert_eq!(one("next Friday", doc), (Some("2025-12-05".into()), "day"));
+        assert_eq!(one("this Monday", doc), (Some("2025-12-01".into()), "day"));
     }
 
     #[test]

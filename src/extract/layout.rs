@@ -292,10 +292,12 @@ impl Layout {
 
     /// Where a byte of the article is in the kept text, if it is kept.
     pub fn to_kept(&self, article: usize) -> Option<usize> {
-        self.pieces
-            .iter()
-            .find(|&&(_, a, len)| a <= article && article <= a + len)
-            .map(|&(k, a, _)| k + article - a)
+        let i = self
+            .pieces
+            .partition_point(|&(_, a, _)| a <= article)
+            .checked_sub(1)?;
+        let (k, a, len) = self.pieces[i];
+        (article <= a + len).then_some(k + article - a)
     }
 }
 

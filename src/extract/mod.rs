@@ -462,10 +462,12 @@ struct Output<'a> {
 
 impl Output<'_> {
     fn sentence_of(&self, byte: usize) -> Option<u64> {
-        self.sentences
-            .iter()
-            .find(|(_, r)| r.start <= byte && byte < r.end)
-            .map(|(n, _)| *n)
+        let i = self
+            .sentences
+            .partition_point(|(_, r)| r.start <= byte)
+            .checked_sub(1)?;
+        let (n, r) = &self.sentences[i];
+        (byte < r.end).then_some(*n)
     }
 
     fn id_of(&self, r: Ref) -> String {
@@ -531,6 +533,7 @@ impl Output<'_> {
             }
             Target::Ambiguous(candidates) => {
                 out.ambiguous = candidates.iter().map(|&e| id(e)).collect();
+                out.ambiguous.sort();
             }
             Target::New(n) => out.new = Some(self.new_entity(*n)),
         }
@@ -587,9 +590,12 @@ impl Output<'_> {
 impl Analysis {
     /// The sentence holding an article character offset.
     pub fn sentence_at(&self, start: usize) -> Option<&SentenceOut> {
-        self.sentences
-            .iter()
-            .find(|s| s.start <= start && start < s.end)
+        let i = self
+            .sentences
+            .partition_point(|s| s.start <= start)
+            .checked_sub(1)?;
+        let s = &self.sentences[i];
+        (start < s.end).then_some(s)
     }
 
     /// An article character range as a range of the kept text, when it lies in a sentence.

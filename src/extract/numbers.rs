@@ -198,7 +198,21 @@ pub fn find_quantities(text: &str, tokens: &[Token], taken: &[Range<usize>]) -> 
             continue;
         };
         if tokens[at].hyphen_after {
-            i = at + 1;
+            // `12-hour session` is a quantity; `28-point plan` names a plan.
+            match tokens
+                .get(at + 1)
+                .filter(|t| t.kind == TokenKind::Word && UNITS.contains(&t.folded.as_str()))
+            {
+                Some(unit) if sign.is_none() => {
+                    out.push(Quantity {
+                        span: tokens[at].span.start..unit.span.end,
+                        value: number,
+                        unit: text[unit.span.clone()].to_owned(),
+                    });
+                    i = at + 2;
+                }
+                _ => i = at + 1,
+            }
             continue;
         }
         let mut value = number;
@@ -271,6 +285,8 @@ mod tests {
     #[test]
     fn skips_names_counts_and_dates() {
         assert!(found("the 19-point proposal and the two largest oil producers").is_empty());
+        let hours = ("12-hour".to_owned(), 12.0, "hour".to_owned());
+        assert_eq!(found("a 12-hour session")[0], hours);
         assert!(found("one of the issues, one more, one apiece").is_empty());
         let text = "since 2022 years";
         let tokens = tokenize(text, 0..text.len());

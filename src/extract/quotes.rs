@@ -131,13 +131,25 @@ struct Context<'a> {
     lines: &'a [TextLine],
     linked: &'a Linked,
     sentences: &'a Sentences,
+    /// Mentions of each line (indexes into `linked.mentions`).
+    by_line: Vec<Vec<usize>>,
 }
 
 impl Context<'_> {
     fn sentence_of(&self, byte: usize) -> Option<usize> {
-        self.sentences
-            .iter()
-            .position(|(_, r)| r.start <= byte && byte < r.end)
+        let i = self
+            .sentences
+            .partition_point(|(_, r)| r.start <= byte)
+            .checked_sub(1)?;
+        (byte < self.sentences[i].1.end).then_some(i)
+    }
+
+    fn mentions_of(&self, l: usize) -> impl Iterator<Item = &Mention> {
+        self.by_line
+            .get(l)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.linked.mentions[i])
     }
 
     /// Token range of sentence `s` within line `l`.
@@ -172,46 +184,37 @@ impl Context<'_> {
     }
 
     fn mention_starting(&self, l: usize, at: usize) -> Option<&Mention> {
-        self.linked
-            .mentions
-            .iter()
-            .find(|m| m.line == l && m.tokens.start == at && self.speaker_like(m) > 0)
+        self.mentions_of(l)
+            .find(|m| m.tokens.start == at && self.speaker_like(m) > 0)
     }
 
     fn mention_ending(&self, l: usize, end: usize) -> Option<&Mention> {
-        self.linked
-            .mentions
-            .iter()
-            .find(|m| m.line == l && m.tokens.end == end && self.speaker_like(m) > 0)
+        self.mentions_of(l)
+            .find(|m| m.tokens.end == end && self.speaker_like(m) > 0)
     }
 
     /// The first person (else agent) named in tokens `range` of line `l`.
     fn first_speaker(&self, l: usize, range: Range<usize>) -> Option<&Mention> {
-        let in_range = |m: &&Mention| {
-            m.line == l && range.contains(&m.tokens.start) && self.speaker_like(m) > 0
-        };
+        let in_range = |m: &&Mention| range.contains(&m.tokens.start) && self.speaker_like(m) > 0;
         let best = self
-            .linked
-            .mentions
-            .iter()
+            .mentions_of(l)
             .filter(in_range)
             .map(|m| self.speaker_like(m))
             .max()?;
-        self.linked
-            .mentions
-            .iter()
+        self.mentions_of(l)
             .filter(in_range)
             .find(|m| self.speaker_like(m) == best)
     }
 
     /// The first person named in sentence `s`, on any line.
     fn first_speaker_in_sentence(&self, s: usize) -> Option<Target> {
-        self.lines.iter().enumerate().find_map(|(l, _)| {
-            let range = self.tokens_of(l, s);
-            (!range.is_empty())
-                .then(|| self.first_speaker(l, range).map(|m| m.target.clone()))
-                .flatten()
-        })
+        let start = self.sentences[s].1.start;
+        let l = self
+            .lines
+            .partition_point(|line| line.span.start <= start)
+            .checked_sub(1)?;
+        let range = self.tokens_of(l, s);
+        self.first_speaker(l, range).map(|m| m.target.clone())
     }
 }
 
@@ -265,11 +268,18 @@ pub fn find_quotations(
     linked: &Linked,
     sentences: &Sentences,
 ) -> Vec<Quotation> {
+    let mut by_line = vec![Vec::new(); lines.len()];
+    for (i, m) in linked.mentions.iter().enumerate() {
+        if let Some(list) = by_line.get_mut(m.line) {
+            list.push(i);
+        }
+    }
     let cx = Context {
         lexicon,
         lines,
         linked,
         sentences,
+        by_line,
     };
     let mut out: Vec<Quotation> = Vec::new();
     for (l, line) in lines.iter().enumerate() {
@@ -295,10 +305,8 @@ fn turn(cx: &Context<'_>, text: &str, l: usize) -> Option<Quotation> {
     let first = line.tokens.get(line.body_from)?;
     let span = inner(text, first.span.start, line.span.end)?;
     let speaker = cx
-        .linked
-        .mentions
-        .iter()
-        .find(|m| m.line == l && m.tokens.end <= line.body_from && cx.speaker_like(m) > 0)
+        .mentions_of(l)
+        .find(|m| m.tokens.end <= line.body_from && cx.speaker_like(m) > 0)
         .map(|m| m.target.clone());
     let speaker_text = match (&speaker, &line.lead_name) {
         (None, Some(name)) => Some(text[name.clone()].to_owned()),
@@ -403,9 +411,10 @@ fn quoted(
 }
 
 fn numbers_in(sentences: &Sentences, span: &Range<usize>) -> Vec<u64> {
-    sentences
+    let from = sentences.partition_point(|(_, r)| r.end <= span.start);
+    sentences[from..]
         .iter()
-        .filter(|(_, r)| r.start < span.end && span.start < r.end)
+        .take_while(|(_, r)| r.start < span.end)
         .map(|(n, _)| *n)
         .collect()
 }

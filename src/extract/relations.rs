@@ -313,20 +313,23 @@ pub fn find_relations(
     sentences: &[(u64, Range<usize>)],
 ) -> Vec<Proposal> {
     let mut best: HashMap<(usize, Ref, Ref, u64), Proposal> = HashMap::new();
+    let mut starts_of: Vec<HashMap<usize, usize>> = vec![HashMap::new(); lines.len()];
+    for (i, m) in linked.mentions.iter().enumerate() {
+        if reference(&m.target).is_some()
+            && let Some(starts) = starts_of.get_mut(m.line)
+        {
+            starts.insert(m.tokens.start, i);
+        }
+    }
     for (l, line) in lines.iter().enumerate() {
         if line.kind != LineKind::Body {
             continue;
         }
-        let starts: HashMap<usize, usize> = linked
-            .mentions
+        let starts = &starts_of[l];
+        let from = sentences.partition_point(|(_, r)| r.start < line.span.start);
+        for (number, range) in sentences[from..]
             .iter()
-            .enumerate()
-            .filter(|(_, m)| m.line == l && reference(&m.target).is_some())
-            .map(|(i, m)| (m.tokens.start, i))
-            .collect();
-        for (number, range) in sentences
-            .iter()
-            .filter(|(_, r)| line.span.start <= r.start && r.end <= line.span.end)
+            .take_while(|(_, r)| r.end <= line.span.end)
         {
             let lo = line.tokens.partition_point(|t| t.span.start < range.start);
             let hi = line.tokens.partition_point(|t| t.span.start < range.end);
@@ -334,7 +337,7 @@ pub fn find_relations(
                 let mut matcher = Matcher {
                     lexicon,
                     tokens: &line.tokens,
-                    starts: &starts,
+                    starts,
                     linked,
                     end: hi,
                     steps: 0,
@@ -351,51 +354,7 @@ pub fn find_relations(
                     matcher.run(&cue.pattern.elements, start, &mut state, &mut found);
                 }
                 for m in found {
-                    let coordinated = m.subjects.len() > 1 || m.objects.len() > 1;
-                    for &s in &m.subjects {
-                        for &o in &m.objects {
-                            let (Some(sr), Some(or)) = (
-                                reference(&linked.mentions[s].target),
-                                reference(&linked.mentions[o].target),
-                            ) else {
-                                continue;
-                            };
-                            if sr == or
-                                || !fits(lexicon, linked, sr, &cue.domain)
-                                || !fits(lexicon, linked, or, &cue.range)
-                            {
-                                continue;
-                            }
-                            let mut confidence = 0.9 - 0.03 * m.gap as f64;
-                            if coordinated {
-                                confidence -= 0.1;
-                            }
-                            if matches!(sr, Ref::New(_)) || matches!(or, Ref::New(_)) {
-                                confidence -= 0.1;
-                            }
-                            if cue.domain.is_empty() || cue.range.is_empty() {
-                                confidence -= 0.1;
-                            }
-                            let confidence = (confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0;
-                            let span = line.tokens[m.start].span.start
-                                ..line.tokens[m.end.max(m.start + 1) - 1].span.end;
-                            let proposal = Proposal {
-                                cue: c,
-                                subject: sr,
-                                object: or,
-                                sentence: *number,
-                                span,
-                                confidence,
-                            };
-                            let key = (c, sr, or, *number);
-                            match best.get(&key) {
-                                Some(p) if p.confidence >= confidence => {}
-                                _ => {
-                                    best.insert(key, proposal);
-                                }
-                            }
-                        }
-                    }
+                    propose(lexicon, linked, line, c, *number, &m, &mut best);
                 }
             }
         }
@@ -411,4 +370,62 @@ pub fn find_relations(
         ))
     });
     out
+}
+
+/// Candidates from one match: every subject–object pair whose classes fit.
+fn propose(
+    lexicon: &Lexicon,
+    linked: &Linked,
+    line: &TextLine,
+    c: usize,
+    number: u64,
+    m: &Match,
+    best: &mut HashMap<(usize, Ref, Ref, u64), Proposal>,
+) {
+    let cue = &lexicon.relation_cues[c];
+    let coordinated = m.subjects.len() > 1 || m.objects.len() > 1;
+    for &s in &m.subjects {
+        for &o in &m.objects {
+            let (Some(sr), Some(or)) = (
+                reference(&linked.mentions[s].target),
+                reference(&linked.mentions[o].target),
+            ) else {
+                continue;
+            };
+            if sr == or
+                || !fits(lexicon, linked, sr, &cue.domain)
+                || !fits(lexicon, linked, or, &cue.range)
+            {
+                continue;
+            }
+            let mut confidence = 0.9 - 0.03 * m.gap as f64;
+            if coordinated {
+                confidence -= 0.1;
+            }
+            if matches!(sr, Ref::New(_)) || matches!(or, Ref::New(_)) {
+                confidence -= 0.1;
+            }
+            if cue.domain.is_empty() || cue.range.is_empty() {
+                confidence -= 0.1;
+            }
+            let confidence = (confidence.clamp(0.3, 0.95) * 100.0).round() / 100.0;
+            let span =
+                line.tokens[m.start].span.start..line.tokens[m.end.max(m.start + 1) - 1].span.end;
+            let proposal = Proposal {
+                cue: c,
+                subject: sr,
+                object: or,
+                sentence: number,
+                span,
+                confidence,
+            };
+            let key = (c, sr, or, number);
+            match best.get(&key) {
+                Some(p) if p.confidence >= confidence => {}
+                _ => {
+                    best.insert(key, proposal);
+                }
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! as tables `kg build` reads.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,7 @@ const MAX_ARTICLE_BYTES: u64 = 16 << 20;
 /// Writes a folder (-o, default ./ingest-<id>): document.csv and sources/<id>.txt (the text kept,
 /// without headline, byline and page residue: exactly what kg build will number), entities.csv,
 /// relations.csv and quotations.csv (candidates, status proposed), analysis.json and report.md.
-/// Then: kg ingest --review DIR, kg ingest --accept DIR -o DATA/FOLDER, kg build --data DATA.
+/// Then: kg ingest --review DIR, kg ingest --accept DIR -o DATA (your data folder), kg build --data DATA.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
     /// The article: UTF-8 text, one paragraph a line
@@ -200,50 +201,60 @@ fn ingest(args: &IngestArgs, path: &Path) -> anyhow::Result<Found> {
         report::markdown(&analysis, &tables).as_bytes(),
     )?;
 
-    let mut stdout = io::stdout().lock();
     match args.format {
-        IngestFormat::Json => writeln!(stdout, "{json}")?,
-        IngestFormat::Text => {
-            let linked = analysis
-                .mentions
-                .iter()
-                .filter(|m| m.entity.is_some())
-                .count();
-            let ambiguous = analysis
-                .mentions
-                .iter()
-                .filter(|m| !m.ambiguous.is_empty())
-                .count();
-            writeln!(
-                stdout,
-                "ingested {}: {} sentences kept; {} header and {} residue lines dropped",
-                shown(&id),
-                analysis.document.sentence_count,
-                analysis.header.len(),
-                analysis.residue.len()
-            )?;
-            writeln!(
-                stdout,
-                "  {} mentions linked, {} ambiguous, {} new names; {} quotations, {} dates, {} quantities",
-                linked,
-                ambiguous,
-                analysis.new_entities.len(),
-                analysis.quotations.len(),
-                analysis.dates.len(),
-                analysis.numbers.len()
-            )?;
-            writeln!(
-                stdout,
-                "  candidates: {} new entities, {} facts, {} quotations, in {}",
-                tables.entities.rows.len(),
-                tables.relations.rows.len(),
-                tables.quotations.as_ref().map_or(0, |t| t.rows.len()),
-                out.display()
-            )?;
-            writeln!(stdout, "next: kg ingest --review {}", out.display())?;
-        }
+        IngestFormat::Json => writeln!(io::stdout().lock(), "{json}")?,
+        IngestFormat::Text => summary(&analysis, &tables, &out)?,
     }
     Ok(Found::Something)
+}
+
+/// The short summary on stdout.
+fn summary(
+    analysis: &kg::extract::Analysis,
+    tables: &candidates::Candidates,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    let id = &analysis.document.id;
+
+    let linked = analysis
+        .mentions
+        .iter()
+        .filter(|m| m.entity.is_some())
+        .count();
+    let ambiguous = analysis
+        .mentions
+        .iter()
+        .filter(|m| !m.ambiguous.is_empty())
+        .count();
+    writeln!(
+        stdout,
+        "ingested {}: {} sentences kept; {} header and {} residue lines dropped",
+        shown(id),
+        analysis.document.sentence_count,
+        analysis.header.len(),
+        analysis.residue.len()
+    )?;
+    writeln!(
+        stdout,
+        "  {} mentions linked, {} ambiguous, {} new names; {} quotations, {} dates, {} quantities",
+        linked,
+        ambiguous,
+        analysis.new_entities.len(),
+        analysis.quotations.len(),
+        analysis.dates.len(),
+        analysis.numbers.len()
+    )?;
+    writeln!(
+        stdout,
+        "  candidates: {} new entities, {} facts, {} quotations, in {}",
+        tables.entities.rows.len(),
+        tables.relations.rows.len(),
+        tables.quotations.as_ref().map_or(0, |t| t.rows.len()),
+        out.display()
+    )?;
+    writeln!(stdout, "next: kg ingest --review {}", out.display())?;
+    Ok(())
 }
 
 /// Whether the graph states a fact, with ids and prefixed names as the candidates write them.
@@ -283,53 +294,52 @@ fn known_facts<'a>(
     }
 }
 
-/// A candidate as the reviewer sees it.
+/// A candidate as the reviewer sees it: a fact as subject —predicate→ object, an entity row as
+/// its label, id and class with its other cells (whatever the ontology's columns are).
 fn describe(name: &str, table: &Table, row: &[String]) -> String {
     let cell = |c: &str| shown(table.cell(row, c)).into_owned();
-    match name {
-        "entities.csv" => format!(
-            "new entity  {} ({})  a {}",
-            cell("rdfs:label@en"),
-            cell("id"),
-            cell("type")
-        ),
-        "relations.csv" => {
-            let lang = table.cell(row, "lang");
-            let object = if lang.is_empty() {
-                cell("object")
-            } else {
-                format!("“{}”@{}", cell("object"), shown(lang))
-            };
-            let date = table.cell(row, "date");
-            let date = if date.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", shown(date))
-            };
-            format!(
-                "fact  {}  —{}→  {object}{date}",
-                cell("subject"),
-                cell("predicate")
-            )
-        }
-        _ => {
-            let speaker = table
-                .header
-                .iter()
-                .find(|h| h.contains("spokenBy") || h.contains("speaker"))
-                .map(|h| table.cell(row, h))
-                .unwrap_or_default();
-            format!(
-                "quotation  {}{}",
-                cell("rdfs:label@en"),
-                if speaker.is_empty() {
-                    String::new()
-                } else {
-                    format!("  (speaker {})", shown(speaker))
-                }
-            )
-        }
+    if table.column("subject").is_some() {
+        let lang = table.cell(row, "lang");
+        let object = if lang.is_empty() {
+            cell("object")
+        } else {
+            format!("“{}”@{}", cell("object"), shown(lang))
+        };
+        let date = table.cell(row, "date");
+        let date = if date.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", shown(date))
+        };
+        return format!(
+            "fact  {}  —{}→  {object}{date}",
+            cell("subject"),
+            cell("predicate")
+        );
     }
+    let kind = match name {
+        "entities.csv" => "new entity",
+        "quotations.csv" => "quotation",
+        _ => "row",
+    };
+    let mut text = format!(
+        "{kind}  {} ({})  a {}",
+        cell("rdfs:label@en"),
+        cell("id"),
+        cell("type")
+    );
+    let shown_already = ["id", "type", "rdfs:label@en", "source", "sentences"];
+    for (i, column) in table.header.iter().enumerate() {
+        let value = row.get(i).map_or("", String::as_str);
+        if value.is_empty()
+            || shown_already.contains(&column.as_str())
+            || table::REVIEW_COLUMNS.contains(&column.as_str())
+        {
+            continue;
+        }
+        let _ = write!(text, "\n    {}: {}", shown(column), shown(value));
+    }
+    text
 }
 
 /// The sentence with the span marked `⟦…⟧`.
@@ -447,7 +457,7 @@ fn review(dir: &Path, input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::R
     }
     writeln!(
         out,
-        "\n{accepted} accepted, {rejected} rejected, {} still proposed; next: kg ingest --accept {} -o DATA/FOLDER",
+        "\n{accepted} accepted, {rejected} rejected, {} still proposed; next: kg ingest --accept {} -o DATA",
         total - accepted - rejected,
         dir.display()
     )?;
