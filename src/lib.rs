@@ -45,6 +45,7 @@ pub mod algo;
 pub mod answer;
 pub mod diagnostic;
 pub mod export;
+pub mod extract;
 #[cfg(feature = "generate")]
 pub mod generate;
 pub mod graph;

@@ -17,7 +17,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, RangedU64ValueParser, T
 use clap::{Parser, Subcommand};
 
 use self::commands::{
-    build, docs, explain, export, generate, lookup, neighbors, path, query, rank, validate,
+    build, docs, explain, export, facts, generate, ingest, lookup, neighbors, path, query, rank, sentences, timeline, validate,
 };
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
@@ -48,6 +48,10 @@ enum Command {
     Export(export::ExportArgs),
     Validate(validate::ValidateArgs),
     Generate(generate::GenerateArgs),
+    Ingest(ingest::IngestArgs),
+    Sentences(sentences::SentencesArgs),
+    Facts(facts::FactsArgs),
+    Timeline(timeline::TimelineArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -87,6 +91,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Export(args) => export::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Sentences(args) => sentences::run(&args),
+        Command::Facts(args) => facts::run(&args),
+        Command::Timeline(args) => timeline::run(&args),
     }
 }
 
