@@ -55,5 +55,7 @@ pub mod pipeline;
 pub mod query;
 pub mod read;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod store;
 pub mod vocab;

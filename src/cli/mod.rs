@@ -17,6 +17,8 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+#[cfg(feature = "serve")]
+use self::commands::serve;
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -43,6 +45,8 @@ enum Command {
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
     Export(export::ExportArgs),
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     Generate(generate::GenerateArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -80,6 +84,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
         Command::Generate(args) => generate::run(&args),
     }
 }

@@ -10,3 +10,5 @@ pub mod neighbors;
 pub mod path;
 pub mod query;
 pub mod rank;
+#[cfg(feature = "serve")]
+pub mod serve;
