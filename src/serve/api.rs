@@ -23,6 +23,7 @@ use crate::answer::{CardFilter, Direction, NeighbourhoodAnswer, PathsAnswer, Ran
 use crate::graph::{Projection, Resolution, resolve_entity};
 use crate::names::{fold, resolve_relation};
 use crate::read::GraphReader as _;
+use crate::vocab::kg;
 
 /// An entity in an error's list of candidates or suggestions.
 #[derive(Debug, Serialize)]
@@ -321,6 +322,46 @@ pub async fn rank(State(state): State<Arc<AppState>>, request: Request) -> Respo
                 let top = params.number("top", 20usize)?;
                 let ranking = opened.ranking().map_err(ApiError::internal)?;
                 Ok(json_answer(&RankAnswer::new(projection, ranking, by, top)))
+            })
+            .await,
+    )
+}
+
+/// The text of an evidence sentence: `document` (the id in an answer's evidence) and
+/// `sentence` (its number). `text` is null when the store keeps no text for it.
+pub async fn sentence(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let params = params(&request);
+    done(
+        state
+            .blocking(move |opened| {
+                let document = params.required("document")?.to_owned();
+                let number: u64 = params.number("sentence", 0)?;
+                let graph = &opened.graph;
+                let literal = oxigraph::model::Literal::from(i64::try_from(number).unwrap_or(i64::MAX));
+                let mut text = None;
+                for triple in graph.triples(None, Some(kg::SENTENCE_NUMBER), Some(literal.as_ref().into())) {
+                    let triple = triple.map_err(ApiError::internal)?;
+                    let subject = triple.subject.as_ref();
+                    let in_document = crate::read::object(graph, subject, kg::IN_DOCUMENT)
+                        .map_err(ApiError::internal)?;
+                    let Some(oxigraph::model::Term::NamedNode(doc)) = in_document else {
+                        continue;
+                    };
+                    if crate::iri::local_name(doc.as_str()) != document {
+                        continue;
+                    }
+                    if let Some(oxigraph::model::Term::Literal(value)) =
+                        crate::read::object(graph, subject, kg::TEXT).map_err(ApiError::internal)?
+                    {
+                        text = Some(value.value().to_owned());
+                    }
+                    break;
+                }
+                Ok(json_answer(&serde_json::json!({
+                    "document": document,
+                    "sentence": number,
+                    "text": text,
+                })))
             })
             .await,
     )

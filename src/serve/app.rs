@@ -140,6 +140,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/path", get(api::path))
         .route("/api/neighbors", get(api::neighbors))
         .route("/api/rank", get(api::rank))
+        .route("/api/sentence", get(api::sentence))
         .route("/api/explain", get(api::explain))
         .route("/api/validate", get(api::validate))
         .route("/api/export", get(download::get))
