@@ -159,7 +159,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     {
         app = app.layer(
             tower_http::cors::CorsLayer::new()
-                .allow_origin(origin)
+                .allow_origin(tower_http::cors::AllowOrigin::list([origin]))
                 .allow_methods([Method::GET, Method::POST])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
                 .expose_headers([
