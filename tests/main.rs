@@ -12,4 +12,5 @@ mod graph_commands;
 mod path_properties;
 mod peers;
 mod serve;
+mod serve_browser;
 mod store_safety;

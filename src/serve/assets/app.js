@@ -114,7 +114,8 @@ function combo(input) {
     timer = setTimeout(async () => {
       if (!input.value.trim()) { items = []; show(); return; }
       const answer = await api("/api/suggest", { q: input.value, limit: 8 });
-      items = answer.ok ? answer.body : [];
+      // The answer may come after the person moved on: show it only where they still type.
+      items = answer.ok && document.activeElement === input ? answer.body : [];
       active = -1;
       show();
     }, 120);
@@ -124,7 +125,7 @@ function combo(input) {
     if (event.key === "ArrowDown") { active = Math.min(active + 1, items.length - 1); show(); event.preventDefault(); }
     else if (event.key === "ArrowUp") { active = Math.max(active - 1, 0); show(); event.preventDefault(); }
     else if (event.key === "Enter" && active >= 0) { choose(items[active]); }
-    else if (event.key === "Escape") { close(); }
+    else if (event.key === "Escape") { close(); event.preventDefault(); }
   });
   input.addEventListener("blur", close);
 }
@@ -159,7 +160,7 @@ function evidenceList(evidence) {
 async function showEntity(name) {
   const card = document.getElementById("card");
   const around = document.getElementById("neighbourhood");
-  document.getElementById("entity-name").value = name;
+  if (name) document.getElementById("entity-name").value = name;
   card.replaceChildren();
   around.replaceChildren();
   if (!name) return;
@@ -171,6 +172,9 @@ async function showEntity(name) {
     return;
   }
   const entity = answer.body.entity;
+  const box = document.getElementById("entity-name");
+  box.value = entity.label;
+  box.dataset.id = entity.id;
   card.append(
     el("h2", {}, entity.label, " ", el("small", {}, entity.types.map((t) => t.label).join(", "))),
     entity.description ? el("p", { class: "description" }, entity.description) : null,
@@ -250,9 +254,9 @@ function drawNeighbourhood(container, answer) {
 async function showPath(from, to, k) {
   const result = document.getElementById("path-result");
   const panel = document.getElementById("hop-evidence");
-  document.getElementById("path-from").value = from || "";
-  document.getElementById("path-to").value = to || "";
-  document.getElementById("path-k").value = k || 3;
+  if (from) document.getElementById("path-from").value = from;
+  if (to) document.getElementById("path-to").value = to;
+  if (k) document.getElementById("path-k").value = k;
   result.replaceChildren();
   panel.hidden = true;
   if (!from || !to) return;
@@ -292,7 +296,7 @@ function showHop(panel, hop) {
 }
 
 function drawPaths(paths, panel) {
-  const columnWidth = 200, rowHeight = 90, margin = 60;
+  const columnWidth = 210, rowHeight = 110, margin = 70;
   const columns = Math.max(...paths.map((p) => p.hops.length)) + 1;
   const place = new Map();
   paths.forEach((path, row) => {
@@ -305,14 +309,19 @@ function drawPaths(paths, panel) {
   const height = margin * 2 + (paths.length - 1) * rowHeight;
   const picture = svg("svg", { viewBox: "0 0 " + width + " " + height, class: "graph paths-graph", role: "img", "aria-label": "Paths" });
   const seen = new Set();
+  const between = new Map();
   paths.forEach((path) => path.hops.forEach((hop) => {
     const key = hop.from.iri + " " + hop.predicate.iri + " " + hop.to.iri;
     if (seen.has(key)) return;
     seen.add(key);
     const a = place.get(hop.from.iri), b = place.get(hop.to.iri);
+    // Several facts between the same two entities: stack their labels.
+    const pair = [hop.from.iri, hop.to.iri].sort().join(" ");
+    const stacked = between.get(pair) || 0;
+    between.set(pair, stacked + 1);
     const group = svg("g", { class: "hop-edge", tabindex: 0, role: "button", "aria-label": hop.predicate.label });
     group.append(svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: "edge" }));
-    group.append(svg("text", { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 6, class: "edge-label" },
+    group.append(svg("text", { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 6 + stacked * 15, class: "edge-label" },
       hop.direction === "forward" ? hop.predicate.label + " →" : "← " + hop.predicate.label));
     group.addEventListener("click", () => showHop(panel, hop));
     group.addEventListener("keydown", (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showHop(panel, hop); } });
@@ -395,6 +404,7 @@ function selectPosition(textarea, line, column) {
 // ---- Views ----
 
 function render() {
+  for (const list of document.querySelectorAll(".suggestions")) list.hidden = true;
   const params = state();
   const view = params.get("view") || "entity";
   for (const section of document.querySelectorAll("main > section")) section.hidden = section.dataset.view !== view;
