@@ -13,4 +13,5 @@ mod path_properties;
 mod peers;
 mod serve;
 mod serve_browser;
+mod serve_clients;
 mod store_safety;
