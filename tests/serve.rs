@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
@@ -176,7 +177,7 @@ pub fn encode(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -196,10 +197,10 @@ pub fn request(
         .unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
     for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     if let Some(body) = body {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).expect("send");
@@ -290,12 +291,18 @@ fn the_json_api_answers_with_the_bytes_of_the_cli() {
     let store = default_store();
     let server = Server::start(store, &[]);
     let cases: [(&str, Vec<&str>); 6] = [
-        ("/api/lookup?name=Witkoff", vec!["lookup", "Witkoff", "--format", "json"]),
+        (
+            "/api/lookup?name=Witkoff",
+            vec!["lookup", "Witkoff", "--format", "json"],
+        ),
         (
             "/api/lookup?name=Witkoff&direction=in",
             vec!["lookup", "Witkoff", "--direction", "in", "--format", "json"],
         ),
-        ("/api/path?from=Kushner&to=Yermak", vec!["path", "Kushner", "Yermak", "--format", "json"]),
+        (
+            "/api/path?from=Kushner&to=Yermak",
+            vec!["path", "Kushner", "Yermak", "--format", "json"],
+        ),
         (
             "/api/path?from=Kushner&to=Yermak&k=3",
             vec!["path", "Kushner", "Yermak", "--k", "3", "--format", "json"],
@@ -376,7 +383,10 @@ fn sparql_protocol_by_get_form_and_direct_post_with_negotiation() {
         form.as_bytes(),
     );
     assert_eq!(xml.status, 200, "{}", xml.text());
-    assert_eq!(xml.header("content-type"), Some("application/sparql-results+xml"));
+    assert_eq!(
+        xml.header("content-type"),
+        Some("application/sparql-results+xml")
+    );
     assert!(xml.text().contains("<sparql"), "{}", xml.text());
     // A direct POST, TSV, and JSON by default.
     let tsv = server.post(
@@ -387,33 +397,51 @@ fn sparql_protocol_by_get_form_and_direct_post_with_negotiation() {
         ],
         select.as_bytes(),
     );
-    assert_eq!(tsv.header("content-type"), Some("text/tab-separated-values"));
+    assert_eq!(
+        tsv.header("content-type"),
+        Some("text/tab-separated-values")
+    );
     assert_eq!(tsv.text().lines().count(), 6, "{}", tsv.text());
     let json = server.get(&sparql_path(select), &[]).json();
     assert_eq!(json["results"]["bindings"].as_array().unwrap().len(), 5);
     // ASK, CONSTRUCT in three syntaxes, DESCRIBE.
-    let ask = server.get(&sparql_path("ASK { ?s a pto:Person }"), &[]).json();
+    let ask = server
+        .get(&sparql_path("ASK { ?s a pto:Person }"), &[])
+        .json();
     assert_eq!(ask["boolean"], true);
     let construct = "CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p a pto:Person ; rdfs:label ?l }";
     let turtle = server.get(&sparql_path(construct), &[("Accept", "text/turtle")]);
     assert_eq!(turtle.header("content-type"), Some("text/turtle"));
     assert!(turtle.text().contains("@prefix"), "{}", turtle.text());
-    let ntriples = server.get(&sparql_path(construct), &[("Accept", "application/n-triples")]);
+    let ntriples = server.get(
+        &sparql_path(construct),
+        &[("Accept", "application/n-triples")],
+    );
     let expected = kg_stdout(&["query", "--format", "ntriples", construct], store);
-    let mut got: Vec<&str> = std::str::from_utf8(&ntriples.body).unwrap().lines().collect();
+    let mut got: Vec<&str> = std::str::from_utf8(&ntriples.body)
+        .unwrap()
+        .lines()
+        .collect();
     let cli = String::from_utf8(expected).unwrap();
     let mut want: Vec<&str> = cli.lines().collect();
     got.sort_unstable();
     want.sort_unstable();
     assert_eq!(got, want);
-    let jsonld = server.get(&sparql_path(construct), &[("Accept", "application/ld+json")]);
+    let jsonld = server.get(
+        &sparql_path(construct),
+        &[("Accept", "application/ld+json")],
+    );
     assert_eq!(jsonld.header("content-type"), Some("application/ld+json"));
     let _: serde_json::Value = jsonld.json();
     let describe = server.get(
         &sparql_path("DESCRIBE <https://kg.example/peace-talks/id/Steve_Witkoff>"),
         &[("Accept", "application/n-triples")],
     );
-    assert!(describe.text().contains("Steve_Witkoff"), "{}", describe.text());
+    assert!(
+        describe.text().contains("Steve_Witkoff"),
+        "{}",
+        describe.text()
+    );
     // Not acceptable, and a syntax error with its line and column.
     let refused = server.get(&sparql_path(select), &[("Accept", "image/png")]);
     assert_eq!(refused.status, 406, "{}", refused.text());
@@ -432,14 +460,20 @@ fn the_endpoint_describes_itself_and_serves_graphs() {
     assert_eq!(description.status, 200);
     let text = description.text();
     assert!(text.contains("sd:SPARQL11Query"), "{text}");
-    assert!(text.contains(&format!("<http://{}/sparql>", server.address)), "{text}");
+    assert!(
+        text.contains(&format!("<http://{}/sparql>", server.address)),
+        "{text}"
+    );
     // The default graph: as many triples as SPARQL counts.
     let graph = server.get("/store?default", &[("Accept", "application/n-triples")]);
     assert_eq!(graph.status, 200, "{}", graph.text());
     assert_eq!(graph.header("content-type"), Some("application/n-triples"));
     assert!(graph.complete);
     let count = server
-        .get(&sparql_path("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"), &[])
+        .get(
+            &sparql_path("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+            &[],
+        )
         .json();
     let n: usize = count["results"]["bindings"][0]["n"]["value"]
         .as_str()
@@ -451,7 +485,12 @@ fn the_endpoint_describes_itself_and_serves_graphs() {
     assert_eq!(unknown.status, 404, "{}", unknown.text());
     let inferred = server.get("/store?inferred", &[]);
     assert_eq!(inferred.status, 404);
-    assert!(inferred.json()["error"].as_str().unwrap().contains("inferred"));
+    assert!(
+        inferred.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("inferred")
+    );
     let not_iri = server.get("/store?graph=relative", &[]);
     assert_eq!(not_iri.status, 400);
 }
@@ -466,7 +505,11 @@ fn exports_download_in_every_format() {
         }
         let response = server.get(&path, &[]);
         assert_eq!(response.status, 200, "{path}: {}", response.text());
-        assert_eq!(response.header("content-type"), Some(format.media_type()), "{path}");
+        assert_eq!(
+            response.header("content-type"),
+            Some(format.media_type()),
+            "{path}"
+        );
         let disposition = response.header("content-disposition").unwrap_or_default();
         assert!(
             disposition.starts_with("attachment; filename=\"kg")
@@ -475,7 +518,10 @@ fn exports_download_in_every_format() {
         );
         assert!(response.complete && !response.body.is_empty(), "{path}");
     }
-    let svg = server.get("/api/export?format=svg&from=Kushner&to=Yermak&inline=1", &[]);
+    let svg = server.get(
+        "/api/export?format=svg&from=Kushner&to=Yermak&inline=1",
+        &[],
+    );
     assert_eq!(svg.status, 200);
     assert!(svg.text().contains("<svg"), "{}", svg.text());
     assert!(svg.text().contains("Andriy Yermak"));
@@ -519,8 +565,14 @@ fn the_page_is_served_with_a_strict_policy_and_no_inline_script() {
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
     let html = page.text();
-    assert!(!html.contains("<script>") && !html.contains(" onclick="), "{html}");
-    assert!(!html.contains("http://") && !html.contains("https://"), "no outside assets");
+    assert!(
+        !html.contains("<script>") && !html.contains(" onclick="),
+        "{html}"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no outside assets"
+    );
     for asset in ["/assets/app.js", "/assets/app.css"] {
         let response = server.get(asset, &[]);
         assert_eq!(response.status, 200, "{asset}");
@@ -593,7 +645,12 @@ fn updates_load_and_service_are_refused_and_nothing_is_called() {
     ];
     for response in refused {
         assert_eq!(response.status, 403, "{}", response.text());
-        assert!(response.json()["error"].as_str().unwrap().contains("read-only"));
+        assert!(
+            response.json()["error"]
+                .as_str()
+                .unwrap()
+                .contains("read-only")
+        );
     }
     // SERVICE to a port we listen on: refused, and nothing connects.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -601,7 +658,9 @@ fn updates_load_and_service_are_refused_and_nothing_is_called() {
     let port = listener.local_addr().unwrap().port();
     for query in [
         format!("SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"),
-        format!("SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}"),
+        format!(
+            "SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}"
+        ),
     ] {
         let response = server.get(&sparql_path(&query), &[]);
         assert_eq!(response.status, 400, "{}", response.text());
@@ -629,7 +688,11 @@ fn a_6000_deep_query_is_refused_and_the_server_lives() {
     );
     assert_eq!(response.status, 400, "{}", response.text());
     assert_eq!(response.json()["kind"], "too_deep");
-    let parens = format!("ASK {{ FILTER({}1{}) }}", "(".repeat(6000), ")".repeat(6000));
+    let parens = format!(
+        "ASK {{ FILTER({}1{}) }}",
+        "(".repeat(6000),
+        ")".repeat(6000)
+    );
     assert_eq!(server.get(&sparql_path(&parens), &[]).status, 400);
     assert_eq!(server.get("/healthz", &[]).status, 200);
     let ask = server.get(&sparql_path("ASK { ?s ?p ?o }"), &[]);
@@ -674,7 +737,9 @@ fn slow_clients_are_cut_off() {
     let mut writer = stream.try_clone().unwrap();
     let started = Instant::now();
     let trickle = std::thread::spawn(move || {
-        for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" {
+        for byte in
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        {
             if writer.write_all(&[*byte]).is_err() {
                 return;
             }
@@ -717,7 +782,8 @@ fn overload_gets_503_and_a_timeout_stops_the_query() {
         &["--workers", "1", "--queue", "0", "--timeout", "2"],
     );
     let address = server.address.clone();
-    let slow = std::thread::spawn(move || request(&address, "GET", &sparql_path(ENDLESS), &[], None));
+    let slow =
+        std::thread::spawn(move || request(&address, "GET", &sparql_path(ENDLESS), &[], None));
     std::thread::sleep(Duration::from_millis(500));
     let busy = server.get(&sparql_path("ASK { ?s ?p ?o }"), &[]);
     assert_eq!(busy.status, 503, "{}", busy.text());
@@ -773,7 +839,10 @@ fn a_new_generation_is_served_without_a_restart() {
     let server = Server::start(&store, &[]);
     let people = fixture.path().join("data/people.csv");
     let text = std::fs::read_to_string(&people).unwrap();
-    assert_eq!(server.get("/api/lookup?name=Zora%20Newperson", &[]).status, 404);
+    assert_eq!(
+        server.get("/api/lookup?name=Zora%20Newperson", &[]).status,
+        404
+    );
     let header = text.lines().next().unwrap();
     let row: Vec<&str> = header
         .split(',')
@@ -797,9 +866,15 @@ fn a_new_generation_is_served_without_a_restart() {
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(seen, "the new generation was not served: {:?}", server.log());
+    assert!(
+        seen,
+        "the new generation was not served: {:?}",
+        server.log()
+    );
     let ask = server.get(
-        &sparql_path("ASK { ?p <http://www.w3.org/2000/01/rdf-schema#label> \"Zora Newperson\"@en }"),
+        &sparql_path(
+            "ASK { ?p <http://www.w3.org/2000/01/rdf-schema#label> \"Zora Newperson\"@en }",
+        ),
         &[],
     );
     assert_eq!(ask.json()["boolean"], true, "{}", ask.text());

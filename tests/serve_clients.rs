@@ -35,7 +35,7 @@ const QUERIES: [(&str, &str, &str); 5] = [
     ),
 ];
 
-/// Compares, for each query, what SPARQLWrapper (GET and POST) and rdflib's SPARQLStore get
+/// Compares, for each query, what `SPARQLWrapper` (GET and POST) and rdflib's `SPARQLStore` get
 /// from the endpoint with `kg query`'s answer (JSON results or N-Triples); prints a JSON report.
 const PYTHON: &str = r#"
 import json, sys
@@ -246,7 +246,10 @@ fn comunica_queries_kg_serve_as_a_sparql_endpoint() {
             String::from_utf8_lossy(&output.stderr)
         );
         let got: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-            panic!("{name}: not JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+            panic!(
+                "{name}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&output.stdout)
+            )
         });
         let want: serde_json::Value = serde_json::from_slice(
             &kg()

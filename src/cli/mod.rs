@@ -16,9 +16,9 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
 #[cfg(feature = "serve")]
 use self::commands::serve;
+use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///

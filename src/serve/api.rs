@@ -18,8 +18,12 @@ use serde::Serialize;
 use super::app::AppState;
 use super::body::{ApiError, json_answer};
 use super::params::Params;
-use crate::algo::{PathQuery, all_shortest_paths, k_shortest_paths, limits, neighbourhood, shortest_path};
-use crate::answer::{CardFilter, Direction, NeighbourhoodAnswer, PathsAnswer, RankAnswer, RankBy, card};
+use crate::algo::{
+    PathQuery, all_shortest_paths, k_shortest_paths, limits, neighbourhood, shortest_path,
+};
+use crate::answer::{
+    CardFilter, Direction, NeighbourhoodAnswer, PathsAnswer, RankAnswer, RankBy, card,
+};
 use crate::graph::{Projection, Resolution, resolve_entity};
 use crate::names::{fold, resolve_relation};
 use crate::read::GraphReader as _;
@@ -160,7 +164,8 @@ pub async fn suggest(State(state): State<Arc<AppState>>, request: Request) -> Re
                 }
                 // Rank 0: a name that starts with what was typed; 1: a word of it does;
                 // 2: it contains it anywhere.
-                let mut best: std::collections::BTreeMap<u32, u8> = std::collections::BTreeMap::new();
+                let mut best: std::collections::BTreeMap<u32, u8> =
+                    std::collections::BTreeMap::new();
                 for name in projection.names() {
                     let rank = if name.folded.starts_with(&typed) {
                         0
@@ -247,7 +252,9 @@ pub async fn path(State(state): State<Arc<AppState>>, request: Request) -> Respo
                 let most = limits.max_paths.min(limits::MAX_PATHS);
                 let max_paths = params.number("max_paths", limits::DEFAULT_MAX_PATHS.min(most))?;
                 if max_paths == 0 || max_paths > most {
-                    return Err(ApiError::bad_request(format!("max_paths={max_paths}: give 1 to {most}")));
+                    return Err(ApiError::bad_request(format!(
+                        "max_paths={max_paths}: give 1 to {most}"
+                    )));
                 }
                 let from = entity(projection, params.required("from")?)?;
                 let to = entity(projection, params.required("to")?)?;
@@ -263,7 +270,9 @@ pub async fn path(State(state): State<Arc<AppState>>, request: Request) -> Respo
                         return Err(ApiError::bad_request(format!("k={k}: give 1 to {most}")));
                     }
                     Some(k) => k_shortest_paths(projection, from, to, k, &query),
-                    None if params.flag("all_shortest") => all_shortest_paths(projection, from, to, &query),
+                    None if params.flag("all_shortest") => {
+                        all_shortest_paths(projection, from, to, &query)
+                    }
                     None => shortest_path(projection, from, to, &query),
                 };
                 Ok(json_answer(&PathsAnswer::new(projection, from, to, &found)))
@@ -299,7 +308,9 @@ pub async fn neighbors(State(state): State<Arc<AppState>>, request: Request) -> 
                 let centre = entity(projection, params.required("name")?)?;
                 let query = path_query(projection, graph.prefixes(), &params)?;
                 let found = neighbourhood(projection, centre, hops, max_nodes, &query);
-                Ok(json_answer(&NeighbourhoodAnswer::new(projection, hops, &found)))
+                Ok(json_answer(&NeighbourhoodAnswer::new(
+                    projection, hops, &found,
+                )))
             })
             .await,
     )
@@ -316,7 +327,10 @@ pub async fn rank(State(state): State<Arc<AppState>>, request: Request) -> Respo
                     None | Some("") => RankBy::Betweenness,
                     Some(name) => RankBy::from_name(name).ok_or_else(|| {
                         let names: Vec<&str> = RankBy::ALL.iter().map(|b| b.name()).collect();
-                        ApiError::bad_request(format!("by={name:?}: use one of {}", names.join(", ")))
+                        ApiError::bad_request(format!(
+                            "by={name:?}: use one of {}",
+                            names.join(", ")
+                        ))
                     })?,
                 };
                 let top = params.number("top", 20usize)?;
@@ -337,9 +351,14 @@ pub async fn sentence(State(state): State<Arc<AppState>>, request: Request) -> R
                 let document = params.required("document")?.to_owned();
                 let number: u64 = params.number("sentence", 0)?;
                 let graph = &opened.graph;
-                let literal = oxigraph::model::Literal::from(i64::try_from(number).unwrap_or(i64::MAX));
+                let literal =
+                    oxigraph::model::Literal::from(i64::try_from(number).unwrap_or(i64::MAX));
                 let mut text = None;
-                for triple in graph.triples(None, Some(kg::SENTENCE_NUMBER), Some(literal.as_ref().into())) {
+                for triple in graph.triples(
+                    None,
+                    Some(kg::SENTENCE_NUMBER),
+                    Some(literal.as_ref().into()),
+                ) {
                     let triple = triple.map_err(ApiError::internal)?;
                     let subject = triple.subject.as_ref();
                     let in_document = crate::read::object(graph, subject, kg::IN_DOCUMENT)

@@ -28,6 +28,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// An error of `status`.
+    #[allow(clippy::needless_pass_by_value)]
     pub fn new(status: StatusCode, kind: &'static str, message: impl ToString) -> Self {
         Self {
             status,
@@ -195,7 +196,9 @@ pub async fn read_body(
             format!("the request body did not arrive within {timeout:?}"),
         )),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Ok(Err(e)) => Err(ApiError::bad_request(format!("reading the request body: {e}"))),
+        Ok(Err(e)) => Err(ApiError::bad_request(format!(
+            "reading the request body: {e}"
+        ))),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
     }
 }

@@ -29,17 +29,20 @@ pub mod sd {
     pub const ENDPOINT: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#endpoint");
     /// `sd:supportedLanguage`.
-    pub const SUPPORTED_LANGUAGE: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#supportedLanguage");
+    pub const SUPPORTED_LANGUAGE: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/sparql-service-description#supportedLanguage",
+    );
     /// `sd:SPARQL11Query`.
-    pub const SPARQL11_QUERY: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#SPARQL11Query");
+    pub const SPARQL11_QUERY: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/sparql-service-description#SPARQL11Query",
+    );
     /// `sd:resultFormat`.
     pub const RESULT_FORMAT: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#resultFormat");
     /// `sd:defaultDataset`.
-    pub const DEFAULT_DATASET: NamedNodeRef<'static> =
-        NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#defaultDataset");
+    pub const DEFAULT_DATASET: NamedNodeRef<'static> = NamedNodeRef::new_unchecked(
+        "http://www.w3.org/ns/sparql-service-description#defaultDataset",
+    );
     /// `sd:Dataset`.
     pub const DATASET: NamedNodeRef<'static> =
         NamedNodeRef::new_unchecked("http://www.w3.org/ns/sparql-service-description#Dataset");
@@ -71,15 +74,27 @@ pub mod sd {
             "application/sparql-results+xml",
             "http://www.w3.org/ns/formats/SPARQL_Results_XML",
         ),
-        ("text/csv", "http://www.w3.org/ns/formats/SPARQL_Results_CSV"),
+        (
+            "text/csv",
+            "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+        ),
         (
             "text/tab-separated-values",
             "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
         ),
         ("text/turtle", "http://www.w3.org/ns/formats/Turtle"),
-        ("application/n-triples", "http://www.w3.org/ns/formats/N-Triples"),
-        ("application/ld+json", "http://www.w3.org/ns/formats/JSON-LD"),
-        ("application/rdf+xml", "http://www.w3.org/ns/formats/RDF_XML"),
+        (
+            "application/n-triples",
+            "http://www.w3.org/ns/formats/N-Triples",
+        ),
+        (
+            "application/ld+json",
+            "http://www.w3.org/ns/formats/JSON-LD",
+        ),
+        (
+            "application/rdf+xml",
+            "http://www.w3.org/ns/formats/RDF_XML",
+        ),
     ];
 }
 
@@ -115,16 +130,21 @@ pub fn triples(state: &AppState, endpoint: &NamedNode) -> Result<Vec<Triple>, Ap
         ),
         Triple::new(service.clone(), node(sd::DEFAULT_DATASET), dataset.clone()),
         Triple::new(dataset.clone(), node(rdf::TYPE), node(sd::DATASET)),
-        Triple::new(dataset.clone(), node(sd::DEFAULT_GRAPH), default_graph.clone()),
+        Triple::new(
+            dataset.clone(),
+            node(sd::DEFAULT_GRAPH),
+            default_graph.clone(),
+        ),
         Triple::new(default_graph, node(rdf::TYPE), node(sd::GRAPH)),
     ];
     for (_, format) in sd::FORMATS {
-        triples.push(Triple::new(service.clone(), node(sd::RESULT_FORMAT), iri(format)?));
+        triples.push(Triple::new(
+            service.clone(),
+            node(sd::RESULT_FORMAT),
+            iri(format)?,
+        ));
     }
-    let named = opened
-        .graph
-        .named_graphs()
-        .map_err(|e| ApiError::internal(e))?;
+    let named = opened.graph.named_graphs().map_err(ApiError::internal)?;
     for graph in named {
         let entry = NamedOrBlankNode::from(BlankNode::default());
         triples.push(Triple::new(
@@ -132,7 +152,11 @@ pub fn triples(state: &AppState, endpoint: &NamedNode) -> Result<Vec<Triple>, Ap
             node(sd::NAMED_GRAPH_PROPERTY),
             entry.clone(),
         ));
-        triples.push(Triple::new(entry.clone(), node(rdf::TYPE), node(sd::NAMED_GRAPH)));
+        triples.push(Triple::new(
+            entry.clone(),
+            node(rdf::TYPE),
+            node(sd::NAMED_GRAPH),
+        ));
         triples.push(Triple::new(entry, node(sd::NAME), Term::from(graph)));
     }
     Ok(triples)
@@ -152,31 +176,35 @@ fn describe(state: &AppState, headers: &HeaderMap, uri: &Uri) -> Result<Response
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     // Browsers ask for text/html first: they get Turtle, which they show as text.
-    let Chosen::Rdf(format) = negotiate::choose(Answer::Graph, None, accept, &negotiate::TRIPLE_FORMATS)
-        .map_err(|e| ApiError::new(axum::http::StatusCode::NOT_ACCEPTABLE, "not_acceptable", e))?
+    let Chosen::Rdf(format) =
+        negotiate::choose(Answer::Graph, None, accept, &negotiate::TRIPLE_FORMATS).map_err(
+            |e| ApiError::new(axum::http::StatusCode::NOT_ACCEPTABLE, "not_acceptable", e),
+        )?
     else {
         return Err(ApiError::internal("description format"));
     };
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
-    let endpoint = iri(&format!("http://{host}{}", uri.path()))
-        .or_else(|_| iri("http://localhost/sparql"))?;
+    let endpoint =
+        iri(&format!("http://{host}{}", uri.path())).or_else(|_| iri("http://localhost/sparql"))?;
     let rdf = rdf_format(format).ok_or_else(|| ApiError::internal("rdf format"))?;
     let mut serializer = RdfSerializer::from_format(rdf);
-    for (prefix, namespace) in [
-        ("sd", sd::NAMESPACE),
-        ("formats", sd::FORMATS_NAMESPACE),
-    ] {
+    for (prefix, namespace) in [("sd", sd::NAMESPACE), ("formats", sd::FORMATS_NAMESPACE)] {
         serializer = serializer
             .with_prefix(prefix, namespace)
             .map_err(ApiError::internal)?;
     }
     let mut writer = serializer.for_writer(Vec::new());
     for triple in triples(state, &endpoint)? {
-        writer.serialize_triple(&triple).map_err(ApiError::internal)?;
+        writer
+            .serialize_triple(&triple)
+            .map_err(ApiError::internal)?;
     }
     let bytes = writer.finish().map_err(ApiError::internal)?;
     Ok(super::sparql::bytes_response(format.media_type(), bytes))

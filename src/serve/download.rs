@@ -13,10 +13,58 @@ use super::api::entity;
 use super::app::AppState;
 use super::body::ApiError;
 use super::params::Params;
-use crate::export::{
-    self, ExportFormat, ExportOptions, Focus, Selection, Source, export_tables,
-};
+use crate::export::{self, ExportFormat, ExportOptions, Focus, Selection, Source, export_tables};
 use crate::read::GraphReader as _;
+
+/// The part of the graph the parameters ask for.
+fn focus(
+    projection: &crate::graph::Projection,
+    params: &Params,
+    limits: &super::Limits,
+) -> Result<Focus, ApiError> {
+    Ok(if let Some(centre) = params.get("around") {
+        Focus::Around {
+            centre: entity(projection, centre)?,
+            hops: params.number("hops", 1)?.min(limits.max_hops),
+            max_nodes: params
+                .number("max_nodes", limits.max_nodes)?
+                .min(limits.max_nodes),
+        }
+    } else if let (Some(from), Some(to)) = (params.get("from"), params.get("to")) {
+        Focus::Path {
+            from: entity(projection, from)?,
+            to: entity(projection, to)?,
+            max_hops: params
+                .number("max_hops", limits.max_hops)?
+                .min(limits.max_hops),
+        }
+    } else {
+        Focus::All
+    })
+}
+
+/// The head of a download: the media type and the file name.
+fn download_head(format: ExportFormat, table: Option<&str>, inline: bool) -> Response {
+    let stem = match (format, table) {
+        (ExportFormat::Csv, Some(table)) => format!("kg-{table}"),
+        _ => "kg".to_owned(),
+    };
+    let disposition = format!(
+        "{}; filename=\"{stem}.{}\"",
+        if inline { "inline" } else { "attachment" },
+        format.extension()
+    );
+    let mut response = Response::new(axum::body::Body::empty());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.media_type()),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
 
 /// GET `/api/export?format=NAME`.
 pub async fn get(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -50,41 +98,11 @@ async fn answer(state: &Arc<AppState>, params: Params) -> Result<Response, ApiEr
         .stream(
             move |opened| {
                 let projection = opened.graph.projection().map_err(ApiError::internal)?;
-                let params = params_for_check;
-                let focus = if let Some(centre) = params.get("around") {
-                    Focus::Around {
-                        centre: entity(projection, centre)?,
-                        hops: params.number("hops", 1)?.min(limits.max_hops),
-                        max_nodes: params.number("max_nodes", limits.max_nodes)?.min(limits.max_nodes),
-                    }
-                } else if let (Some(from), Some(to)) = (params.get("from"), params.get("to")) {
-                    Focus::Path {
-                        from: entity(projection, from)?,
-                        to: entity(projection, to)?,
-                        max_hops: params.number("max_hops", limits.max_hops)?.min(limits.max_hops),
-                    }
-                } else {
-                    Focus::All
-                };
-                *focus_set.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(focus);
-                let stem = match (&format, table.as_deref()) {
-                    (ExportFormat::Csv, Some(table)) => format!("kg-{table}"),
-                    _ => "kg".to_owned(),
-                };
-                let disposition = format!(
-                    "{}; filename=\"{stem}.{}\"",
-                    if inline { "inline" } else { "attachment" },
-                    format.extension()
-                );
-                let mut response = Response::new(axum::body::Body::empty());
-                let headers = response.headers_mut();
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(format.media_type()),
-                );
-                if let Ok(value) = HeaderValue::from_str(&disposition) {
-                    headers.insert(header::CONTENT_DISPOSITION, value);
-                }
+                let focus = focus(projection, &params_for_check, &limits)?;
+                *focus_set
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(focus);
+                let response = download_head(format, table.as_deref(), inline);
                 Ok(response)
             },
             move |opened, out| {

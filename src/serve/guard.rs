@@ -179,11 +179,7 @@ impl<'a> Scan<'a> {
             }
         }
         let ends_in_name = matches!(self.chars.peek(), Some(':' | '-' | '.'))
-            && self
-                .chars
-                .clone()
-                .nth(1)
-                .is_some_and(|c| c.is_alphanumeric());
+            && self.chars.clone().nth(1).is_some_and(char::is_alphanumeric);
         self.after_name_char = ends_in_name || matches!(self.chars.peek(), Some(':'));
         word
     }
@@ -229,7 +225,10 @@ mod tests {
     fn refuses_deep_nesting_and_names_where() {
         let deep = format!("SELECT * WHERE {}{}", "{".repeat(6000), "}".repeat(6000));
         let error = check_query(&deep).unwrap_err();
-        assert!(matches!(error, GuardError::TooDeep { line: 1, .. }), "{error}");
+        assert!(
+            matches!(error, GuardError::TooDeep { line: 1, .. }),
+            "{error}"
+        );
         let fine = format!("ASK {}{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert_eq!(check_query(&fine), Ok(()));
     }

@@ -212,7 +212,10 @@ impl std::fmt::Display for Event {
                 write!(f, "now answering from {}", dir.display())
             }
             Self::GenerationFailed { reason } => {
-                write!(f, "new generation not opened (still answering from the old one): {reason}")
+                write!(
+                    f,
+                    "new generation not opened (still answering from the old one): {reason}"
+                )
             }
             Self::ShuttingDown => write!(f, "shutting down: finishing requests in flight"),
         }

@@ -109,11 +109,10 @@ pub fn choose(
             .find(named)
             .ok_or_else(|| refuse(format!("format={name}")));
     }
-    let ranges = media_ranges(accept);
-    if ranges.is_empty() {
+    if accept.trim().is_empty() {
         return Ok(offered[0]);
     }
-    for range in &ranges {
+    for range in &media_ranges(accept) {
         if let Some(found) = offered.iter().copied().find(|c| fits(range, *c)) {
             return Ok(found);
         }
@@ -131,14 +130,16 @@ fn fits(range: &str, chosen: Chosen) -> bool {
         return media.split('/').next() == Some(kind);
     }
     // Common aliases: plain JSON and XML.
-    match (range, chosen) {
-        ("application/json", Chosen::Results(ResultFormat::Json))
-        | ("application/json", Chosen::Rdf(ExportFormat::JsonLd))
-        | ("application/xml" | "text/xml", Chosen::Results(ResultFormat::Xml))
-        | ("application/xml" | "text/xml", Chosen::Rdf(ExportFormat::RdfXml))
-        | ("text/plain", Chosen::Rdf(ExportFormat::NTriples)) => true,
-        _ => false,
-    }
+    matches!(
+        (range, chosen),
+        (
+            "application/json",
+            Chosen::Results(ResultFormat::Json) | Chosen::Rdf(ExportFormat::JsonLd)
+        ) | (
+            "application/xml" | "text/xml",
+            Chosen::Results(ResultFormat::Xml) | Chosen::Rdf(ExportFormat::RdfXml)
+        ) | ("text/plain", Chosen::Rdf(ExportFormat::NTriples))
+    )
 }
 
 /// The media ranges of an `Accept` header, best first (by `q`, then by order given); ranges
@@ -147,7 +148,11 @@ pub fn media_ranges(accept: &str) -> Vec<String> {
     let mut ranges: Vec<(u16, usize, String)> = Vec::new();
     for (order, part) in accept.split(',').enumerate() {
         let mut pieces = part.split(';');
-        let range = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let range = pieces
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         if range.is_empty() {
             continue;
         }
@@ -204,7 +209,12 @@ mod tests {
     #[test]
     fn the_format_parameter_wins() {
         assert_eq!(
-            choose(Answer::Results, Some("csv"), "application/json", &TRIPLE_FORMATS),
+            choose(
+                Answer::Results,
+                Some("csv"),
+                "application/json",
+                &TRIPLE_FORMATS
+            ),
             Ok(Chosen::Results(ResultFormat::Csv))
         );
         let refused = choose(Answer::Graph, Some("csv"), "", &TRIPLE_FORMATS).unwrap_err();

@@ -27,7 +27,9 @@ const GRACE: Duration = Duration::from_millis(500);
 #[derive(Debug, thiserror::Error)]
 pub enum PoolError {
     /// Every worker is busy and the queue is full (or the wait ran out).
-    #[error("the server is busy: {running} queries running and {queued} waiting; try again shortly")]
+    #[error(
+        "the server is busy: {running} queries running and {queued} waiting; try again shortly"
+    )]
     Overloaded {
         /// Workers.
         running: usize,
@@ -210,9 +212,8 @@ impl Lease {
             .flush()
             .await
             .map_err(|e| PoolError::Worker(e.to_string()))?;
-        let head = match self.frame(deadline).await? {
-            Frame::Head(head) => head,
-            _ => return Err(self.broken("the worker answered without a head")),
+        let Frame::Head(head) = self.frame(deadline).await? else {
+            return Err(self.broken("the worker answered without a head"));
         };
         let (send, receive) = mpsc::channel(4);
         tokio::spawn(async move {
@@ -221,10 +222,12 @@ impl Lease {
                     Ok(Frame::Data(bytes)) => {
                         // A client that reads slower than the deadline allows, or that left,
                         // loses the answer: the worker is still writing, so it goes.
-                        let sent =
-                            tokio::time::timeout_at(deadline.into(), send.send(Ok(Bytes::from(bytes))))
-                                .await;
-                        if !matches!(sent, Ok(Ok(()))) {
+                        let delivered = tokio::time::timeout_at(
+                            deadline.into(),
+                            send.send(Ok(Bytes::from(bytes))),
+                        )
+                        .await;
+                        if !matches!(delivered, Ok(Ok(()))) {
                             let _ = send.try_send(Err(std::io::Error::other("client too slow")));
                             self.kill();
                             return;

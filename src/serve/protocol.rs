@@ -74,7 +74,10 @@ impl Frame {
     /// I/O errors.
     pub fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         let (kind, payload): (u8, std::borrow::Cow<'_, [u8]>) = match self {
-            Self::Head(head) => (HEAD, serde_json::to_vec(head).map_err(io::Error::other)?.into()),
+            Self::Head(head) => (
+                HEAD,
+                serde_json::to_vec(head).map_err(io::Error::other)?.into(),
+            ),
             Self::Data(bytes) => (DATA, bytes.as_slice().into()),
             Self::End => (END, (&[][..]).into()),
         };
@@ -201,7 +204,10 @@ mod tests {
         writer.finish().unwrap();
         let mut input = bytes.as_slice();
         assert_eq!(Frame::read(&mut input).unwrap(), head);
-        assert_eq!(Frame::read(&mut input).unwrap(), Frame::Data(vec![b'x'; CHUNK + 3]));
+        assert_eq!(
+            Frame::read(&mut input).unwrap(),
+            Frame::Data(vec![b'x'; CHUNK + 3])
+        );
         assert_eq!(Frame::read(&mut input).unwrap(), Frame::End);
         assert!(input.is_empty());
     }

@@ -63,9 +63,11 @@ pub fn run(config: ServeConfig) -> Result<(), ServeError> {
 
 async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let store = config.store.clone();
-    let current = Arc::new(tokio::task::spawn_blocking(move || Current::open(store)).await.map_err(
-        |e| ServeError::Runtime(std::io::Error::other(e.to_string())),
-    )??);
+    let current = Arc::new(
+        tokio::task::spawn_blocking(move || Current::open(store))
+            .await
+            .map_err(|e| ServeError::Runtime(std::io::Error::other(e.to_string())))??,
+    );
     let limits = &config.limits;
     let pool = Pool::new(
         PoolConfig {
@@ -102,13 +104,12 @@ async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let graceful = GracefulShutdown::new();
     loop {
         let (stream, client) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
+            accepted = listener.accept() => if let Ok(accepted) = accepted {
+                accepted
+            } else {
                 // Out of file descriptors and the like: wait a little rather than spin.
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
             },
             _ = terminate.recv() => break,
             _ = interrupt.recv() => break,

@@ -27,7 +27,11 @@ pub const TRUNCATED: &str = "kg-truncated";
 pub const ROWS: &str = "kg-rows";
 
 /// GET `/sparql`.
-pub async fn get(State(state): State<Arc<AppState>>, headers: HeaderMap, request: Request) -> Response {
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
     let params = Params::of_query(request.uri().query());
     if params.get("update").is_some() {
         return refused_update();
@@ -83,8 +87,7 @@ pub async fn post(State(state): State<Arc<AppState>>, request: Request) -> Respo
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             format!(
-                "a query is POSTed as application/x-www-form-urlencoded or application/sparql-query, not {:?}",
-                other
+                "a query is POSTed as application/x-www-form-urlencoded or application/sparql-query, not {other:?}"
             ),
         )
         .into_response(),
@@ -113,7 +116,16 @@ fn looks_like_update(query: &str) -> bool {
     words.next().is_some_and(|w| {
         matches!(
             w.as_str(),
-            "INSERT" | "DELETE" | "LOAD" | "CLEAR" | "CREATE" | "DROP" | "COPY" | "MOVE" | "ADD" | "WITH"
+            "INSERT"
+                | "DELETE"
+                | "LOAD"
+                | "CLEAR"
+                | "CREATE"
+                | "DROP"
+                | "COPY"
+                | "MOVE"
+                | "ADD"
+                | "WITH"
         )
     })
 }
@@ -209,6 +221,8 @@ mod tests {
         assert!(looks_like_update("PREFIX ex: <http://e/> LOAD <http://x/>"));
         assert!(looks_like_update("delete where { ?s ?p ?o }"));
         assert!(!looks_like_update("SELECT * WHERE { ?s ?p ?o }"));
-        assert!(!looks_like_update("PREFIX ex: <http://e/> ASK { ?s ex:insert ?o }"));
+        assert!(!looks_like_update(
+            "PREFIX ex: <http://e/> ASK { ?s ex:insert ?o }"
+        ));
     }
 }

@@ -35,7 +35,11 @@ pub enum WorkerError {
 ///
 /// # Errors
 /// When the pipe fails; query errors are answered, not returned.
-pub fn run(store: &StoreDir, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<(), WorkerError> {
+pub fn run(
+    store: &StoreDir,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(), WorkerError> {
     let mut open: Option<LocalGraph> = None;
     let mut line = String::new();
     loop {
@@ -46,7 +50,13 @@ pub fn run(store: &StoreDir, input: &mut dyn BufRead, output: &mut dyn Write) ->
         let request: WorkRequest = match serde_json::from_str(&line) {
             Ok(request) => request,
             Err(e) => {
-                error(output, 400, "bad_request", &format!("worker request: {e}"), None)?;
+                error(
+                    output,
+                    400,
+                    "bad_request",
+                    &format!("worker request: {e}"),
+                    None,
+                )?;
                 continue;
             }
         };
@@ -58,7 +68,10 @@ pub fn run(store: &StoreDir, input: &mut dyn BufRead, output: &mut dyn Write) ->
 }
 
 /// The current generation, reopened when `CURRENT` moved.
-fn current<'a>(store: &StoreDir, open: &'a mut Option<LocalGraph>) -> Result<&'a LocalGraph, StoreError> {
+fn current<'a>(
+    store: &StoreDir,
+    open: &'a mut Option<LocalGraph>,
+) -> Result<&'a LocalGraph, StoreError> {
     let generation = store.current()?;
     let stale = open
         .as_ref()
@@ -67,7 +80,8 @@ fn current<'a>(store: &StoreDir, open: &'a mut Option<LocalGraph>) -> Result<&'a
         *open = None;
         *open = Some(LocalGraph::open(generation)?);
     }
-    open.as_ref().ok_or_else(|| StoreError::NotBuilt(store.root().to_path_buf()))
+    open.as_ref()
+        .ok_or_else(|| StoreError::NotBuilt(store.root().to_path_buf()))
 }
 
 /// Writes an error answer: a head with the status, then a JSON body.
@@ -108,8 +122,14 @@ fn answer(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> io:
     match evaluate(graph, request, out) {
         Ok(()) => Ok(()),
         Err(Failure::Io(e)) => Err(e),
-        Err(Failure::Answer { status, kind, message }) => {
-            let position = (kind == "syntax").then(|| syntax_position(&message)).flatten();
+        Err(Failure::Answer {
+            status,
+            kind,
+            message,
+        }) => {
+            let position = (kind == "syntax")
+                .then(|| syntax_position(&message))
+                .flatten();
             error(out, status, kind, &message, position)
         }
     }
@@ -131,6 +151,7 @@ impl From<io::Error> for Failure {
 }
 
 impl Failure {
+    #[allow(clippy::needless_pass_by_value)]
     fn answer(status: u16, kind: &'static str, message: impl ToString) -> Self {
         Self::Answer {
             status,
@@ -171,7 +192,10 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
     }
     if !named_graphs.is_empty() {
         query.dataset_mut().set_available_named_graphs(
-            named_graphs.into_iter().map(NamedOrBlankNode::from).collect(),
+            named_graphs
+                .into_iter()
+                .map(NamedOrBlankNode::from)
+                .collect(),
         );
     }
     // The watchdog cancels the query at the timeout; dropping `_stop` ends it early.
@@ -192,21 +216,9 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
         e => Failure::answer(400, "evaluation", e),
     };
     let results = query.on_store(&store).execute().map_err(failed)?;
-    let max = request.max_rows;
-    let chose = |answer| {
-        negotiate::choose(
-            answer,
-            request.format.as_deref(),
-            &request.accept,
-            &negotiate::TRIPLE_FORMATS,
-        )
-        .map_err(|e| Failure::answer(406, "not_acceptable", e))
-    };
     match results {
         QueryResults::Boolean(value) => {
-            let Chosen::Results(format) = chose(Answer::Results)? else {
-                return Err(Failure::answer(500, "internal", "results format"));
-            };
+            let format = results_choice(request)?;
             head(out, format.media_type(), u64::from(value), false)?;
             let mut body = FrameWriter::new(out);
             QueryResultsSerializer::from_format(results_format(format))
@@ -214,68 +226,106 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
             body.finish()?;
         }
         QueryResults::Solutions(solutions) => {
-            let Chosen::Results(format) = chose(Answer::Results)? else {
-                return Err(Failure::answer(500, "internal", "results format"));
-            };
+            let format = results_choice(request)?;
             let variables = solutions.variables().to_vec();
-            let mut rows: Vec<QuerySolution> = Vec::new();
-            let mut truncated = false;
-            for solution in solutions {
-                let solution = solution.map_err(failed)?;
-                if rows.len() as u64 >= max {
-                    truncated = true;
-                    break;
-                }
-                rows.push(solution);
-            }
+            let (rows, truncated) = bounded(solutions, request.max_rows, &failed)?;
             head(out, format.media_type(), rows.len() as u64, truncated)?;
-            let mut body = FrameWriter::new(out);
-            {
-                let json_truncated = truncated && format == ResultFormat::Json;
-                let mut target = HoldBack::new(&mut body, json_truncated);
-                let mut serializer = QueryResultsSerializer::from_format(results_format(format))
-                    .serialize_solutions_to_writer(&mut target, variables)?;
-                for row in &rows {
-                    serializer.serialize(row)?;
-                }
-                serializer.finish()?;
-                target.finish()?;
-            }
-            body.finish()?;
+            write_solutions(out, format, variables, &rows, truncated)?;
         }
         QueryResults::Graph(triples) => {
-            let Chosen::Rdf(format) = chose(Answer::Graph)? else {
+            let chosen = negotiate::choose(
+                Answer::Graph,
+                request.format.as_deref(),
+                &request.accept,
+                &negotiate::TRIPLE_FORMATS,
+            )
+            .map_err(|e| Failure::answer(406, "not_acceptable", e))?;
+            let Chosen::Rdf(format) = chosen else {
                 return Err(Failure::answer(500, "internal", "rdf format"));
             };
-            let mut kept: Vec<Triple> = Vec::new();
-            let mut truncated = false;
-            for triple in triples {
-                let triple = triple.map_err(failed)?;
-                if kept.len() as u64 >= max {
-                    truncated = true;
-                    break;
-                }
-                kept.push(triple);
-            }
+            let (kept, truncated) = bounded(triples, request.max_rows, &failed)?;
             head(out, format.media_type(), kept.len() as u64, truncated)?;
-            let mut body = FrameWriter::new(out);
-            let rdf = rdf_format(format).ok_or_else(|| Failure::answer(500, "internal", "rdf"))?;
-            let mut serializer = RdfSerializer::from_format(rdf);
-            if format != crate::export::ExportFormat::NTriples {
-                for (prefix, namespace) in graph.prefixes() {
-                    serializer = serializer
-                        .with_prefix(prefix.as_str(), namespace.as_str())
-                        .map_err(|e| Failure::answer(500, "internal", e))?;
-                }
-            }
-            let mut writer = serializer.for_writer(&mut body);
-            for triple in &kept {
-                writer.serialize_triple(triple)?;
-            }
-            writer.finish()?;
-            body.finish()?;
+            write_triples(out, graph, format, &kept)?;
         }
     }
+    Ok(())
+}
+
+/// The results format the request accepts.
+fn results_choice(request: &WorkRequest) -> Result<ResultFormat, Failure> {
+    match negotiate::choose(
+        Answer::Results,
+        request.format.as_deref(),
+        &request.accept,
+        &negotiate::TRIPLE_FORMATS,
+    ) {
+        Ok(Chosen::Results(format)) => Ok(format),
+        Ok(Chosen::Rdf(_)) => Err(Failure::answer(500, "internal", "results format")),
+        Err(e) => Err(Failure::answer(406, "not_acceptable", e)),
+    }
+}
+
+/// The first `max` items, and whether there were more (one more is pulled to know).
+fn bounded<T>(
+    items: impl Iterator<Item = Result<T, QueryEvaluationError>>,
+    max: u64,
+    failed: &dyn Fn(QueryEvaluationError) -> Failure,
+) -> Result<(Vec<T>, bool), Failure> {
+    let mut kept = Vec::new();
+    for item in items {
+        let item = item.map_err(failed)?;
+        if kept.len() as u64 >= max {
+            return Ok((kept, true));
+        }
+        kept.push(item);
+    }
+    Ok((kept, false))
+}
+
+fn write_solutions(
+    out: &mut dyn Write,
+    format: ResultFormat,
+    variables: Vec<oxigraph::model::Variable>,
+    rows: &[QuerySolution],
+    truncated: bool,
+) -> Result<(), Failure> {
+    let mut body = FrameWriter::new(out);
+    {
+        let mut target = HoldBack::new(&mut body, truncated && format == ResultFormat::Json);
+        let mut serializer = QueryResultsSerializer::from_format(results_format(format))
+            .serialize_solutions_to_writer(&mut target, variables)?;
+        for row in rows {
+            serializer.serialize(row)?;
+        }
+        serializer.finish()?;
+        target.finish()?;
+    }
+    body.finish()?;
+    Ok(())
+}
+
+fn write_triples(
+    out: &mut dyn Write,
+    graph: &LocalGraph,
+    format: crate::export::ExportFormat,
+    triples: &[Triple],
+) -> Result<(), Failure> {
+    let mut body = FrameWriter::new(out);
+    let rdf = rdf_format(format).ok_or_else(|| Failure::answer(500, "internal", "rdf"))?;
+    let mut serializer = RdfSerializer::from_format(rdf);
+    if format != crate::export::ExportFormat::NTriples {
+        for (prefix, namespace) in graph.prefixes() {
+            serializer = serializer
+                .with_prefix(prefix.as_str(), namespace.as_str())
+                .map_err(|e| Failure::answer(500, "internal", e))?;
+        }
+    }
+    let mut writer = serializer.for_writer(&mut body);
+    for triple in triples {
+        writer.serialize_triple(triple)?;
+    }
+    writer.finish()?;
+    body.finish()?;
     Ok(())
 }
 
