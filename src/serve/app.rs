@@ -101,15 +101,17 @@ impl AppState {
         W: FnOnce(&Opened, &mut ChannelWriter) -> Result<(), String> + Send + 'static,
     {
         let (slot, head) = tokio::sync::oneshot::channel();
-        let (mut writer, body) = channel_body();
+        let (mut writer, body) = channel_body(self.config.limits.timeout);
         let state = self.clone();
         let task = tokio::spawn(async move {
             state
                 .blocking(move |opened| {
                     let mut response = check(opened)?;
                     let _ = slot.send(std::mem::take(response.headers_mut()));
-                    if let Err(e) = write(opened, &mut writer) {
-                        writer.fail(&e);
+                    // Whole only when written whole; a failure drops the writer, which breaks
+                    // the body off.
+                    if write(opened, &mut writer).is_ok() {
+                        let _ = writer.finish();
                     }
                     Ok(response)
                 })

@@ -3,6 +3,8 @@
 //! and time limits.
 
 use std::io::{self, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -11,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http_body_util::BodyExt as _;
 use tokio::sync::mpsc;
-use tokio_stream::wrappers::ReceiverStream;
 
 /// A JSON error answer: `{"error": message, "kind": kind, ...extra}`.
 #[derive(Debug, Clone)]
@@ -99,33 +100,107 @@ pub fn json_answer(value: &impl serde::Serialize) -> Response {
     }
 }
 
-/// A response body fed by a blocking writer ([`ChannelWriter`]).
-pub fn channel_body() -> (ChannelWriter, Body) {
-    let (send, receive) = mpsc::channel::<Result<Bytes, io::Error>>(8);
+/// A piece of a streamed body: bytes, or the mark that the body is whole.
+#[derive(Debug)]
+pub enum Piece {
+    /// Bytes of the body.
+    Data(Bytes),
+    /// The body is complete.
+    Done,
+}
+
+/// A response body fed through a channel. It ends cleanly only after [`Piece::Done`]: when
+/// the sender goes away without it (a worker killed, an export failed, a stalled client), the
+/// body ends in an error, so the client sees a broken transfer, never a silent cut.
+pub struct ChannelBody {
+    receive: mpsc::Receiver<Piece>,
+    ended: bool,
+}
+
+impl ChannelBody {
+    /// The body of a channel's receiving end.
+    pub fn body(receive: mpsc::Receiver<Piece>) -> Body {
+        Body::new(Self {
+            receive,
+            ended: false,
+        })
+    }
+}
+
+impl hyper::body::Body for ChannelBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, io::Error>>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        match self.receive.poll_recv(cx) {
+            Poll::Ready(Some(Piece::Data(bytes))) => {
+                Poll::Ready(Some(Ok(hyper::body::Frame::data(bytes))))
+            }
+            Poll::Ready(Some(Piece::Done)) => {
+                self.ended = true;
+                Poll::Ready(None)
+            }
+            Poll::Ready(None) => {
+                self.ended = true;
+                Poll::Ready(Some(Err(io::Error::other("the answer broke off"))))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// A response body fed by a blocking writer ([`ChannelWriter`]); a client that reads nothing
+/// for `stall` loses the rest. Call it on the runtime.
+pub fn channel_body(stall: Duration) -> (ChannelWriter, Body) {
+    let (send, receive) = mpsc::channel::<Piece>(8);
     (
         ChannelWriter {
             send,
             buffer: Vec::with_capacity(CHUNK),
+            runtime: tokio::runtime::Handle::current(),
+            stall,
         },
-        Body::from_stream(ReceiverStream::new(receive)),
+        ChannelBody::body(receive),
     )
-}
-
-/// A body from the chunks a worker's answer streams.
-pub fn receiver_body(receive: mpsc::Receiver<Result<Bytes, io::Error>>) -> Body {
-    Body::from_stream(ReceiverStream::new(receive))
 }
 
 const CHUNK: usize = 64 << 10;
 
 /// A `Write` for a blocking thread that sends its bytes to a response body in chunks; it
-/// fails once the client has gone, which stops the export writing into it.
+/// fails once the client has gone or stalls, which stops the export writing into it. The body
+/// is whole only after [`ChannelWriter::finish`]; dropped without it, the body breaks off.
 pub struct ChannelWriter {
-    send: mpsc::Sender<Result<Bytes, io::Error>>,
+    send: mpsc::Sender<Piece>,
     buffer: Vec<u8>,
+    runtime: tokio::runtime::Handle,
+    stall: Duration,
 }
 
 impl ChannelWriter {
+    fn deliver(&self, piece: Piece) -> io::Result<()> {
+        // A client that stops reading holds the writer (and its API slot) at most `stall`.
+        let sent = self
+            .runtime
+            .block_on(async { tokio::time::timeout(self.stall, self.send.send(piece)).await });
+        match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the client went away",
+            )),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client stopped reading",
+            )),
+        }
+    }
+
     fn send(&mut self) -> io::Result<()> {
         if self.buffer.is_empty() {
             return Ok(());
@@ -134,16 +209,16 @@ impl ChannelWriter {
             &mut self.buffer,
             Vec::with_capacity(CHUNK),
         ));
-        self.send
-            .blocking_send(Ok(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+        self.deliver(Piece::Data(chunk))
     }
 
-    /// Breaks the body off: the client sees an incomplete response, never a silent cut.
-    pub fn fail(self, error: &dyn std::fmt::Display) {
-        let _ = self
-            .send
-            .blocking_send(Err(io::Error::other(error.to_string())));
+    /// Sends what is buffered and marks the body whole.
+    ///
+    /// # Errors
+    /// When the client went away or stalled.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.send()?;
+        self.deliver(Piece::Done)
     }
 }
 
@@ -158,12 +233,6 @@ impl Write for ChannelWriter {
 
     fn flush(&mut self) -> io::Result<()> {
         self.send()
-    }
-}
-
-impl Drop for ChannelWriter {
-    fn drop(&mut self) {
-        let _ = self.send();
     }
 }
 
@@ -200,5 +269,49 @@ pub async fn read_body(
             "reading the request body: {e}"
         ))),
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt as _;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_without_its_end_mark_breaks_off() {
+        let (send, receive) = mpsc::channel(4);
+        send.send(Piece::Data(Bytes::from_static(b"partial")))
+            .await
+            .unwrap();
+        drop(send);
+        assert!(ChannelBody::body(receive).collect().await.is_err());
+
+        let (send, receive) = mpsc::channel(4);
+        send.send(Piece::Data(Bytes::from_static(b"whole")))
+            .await
+            .unwrap();
+        send.send(Piece::Done).await.unwrap();
+        let body = ChannelBody::body(receive).collect().await.unwrap();
+        assert_eq!(body.to_bytes(), Bytes::from_static(b"whole"));
+    }
+
+    #[test]
+    fn a_failed_export_breaks_the_body_off() {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (mut writer, body) = runtime.block_on(async { channel_body(Duration::from_secs(5)) });
+        let collected = runtime.spawn(async move {
+            body.collect()
+                .await
+                .map(http_body_util::Collected::to_bytes)
+        });
+        std::thread::spawn(move || {
+            writer.write_all(b"half an export").unwrap();
+            writer.flush().unwrap();
+            // Dropped without finish: the export failed.
+        })
+        .join()
+        .unwrap();
+        assert!(runtime.block_on(collected).unwrap().is_err());
     }
 }

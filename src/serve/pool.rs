@@ -15,6 +15,7 @@ use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::Event;
+use super::body::Piece;
 use super::protocol::{Frame, WorkHead, WorkRequest, frame_header};
 
 /// How often the memory of a worker in use is read.
@@ -91,7 +92,7 @@ pub struct Answer {
     /// Status, media type, rows, truncation.
     pub head: WorkHead,
     /// The body's chunks; an `Err` item means the body broke off.
-    pub body: mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    pub body: mpsc::Receiver<Piece>,
 }
 
 impl Pool {
@@ -218,36 +219,28 @@ impl Lease {
         let (send, receive) = mpsc::channel(4);
         tokio::spawn(async move {
             loop {
-                match self.frame(deadline).await {
-                    Ok(Frame::Data(bytes)) => {
-                        // A client that reads slower than the deadline allows, or that left,
-                        // loses the answer: the worker is still writing, so it goes.
-                        let delivered = tokio::time::timeout_at(
-                            deadline.into(),
-                            send.send(Ok(Bytes::from(bytes))),
-                        )
-                        .await;
-                        if !matches!(delivered, Ok(Ok(()))) {
-                            let _ = send.try_send(Err(std::io::Error::other("client too slow")));
-                            self.kill();
-                            return;
-                        }
-                    }
+                // A client that reads slower than the deadline allows, or that left, loses the
+                // answer; dropping `send` without `Done` breaks the body off.
+                let piece = match self.frame(deadline).await {
+                    Ok(Frame::Data(bytes)) => Piece::Data(Bytes::from(bytes)),
                     Ok(Frame::End) => {
+                        // The worker is done and clean, whatever became of the client.
                         self.give_back();
+                        let _ =
+                            tokio::time::timeout_at(deadline.into(), send.send(Piece::Done)).await;
                         return;
                     }
                     Ok(Frame::Head(_)) => {
-                        let _ = send
-                            .send(Err(std::io::Error::other("worker sent a second head")))
-                            .await;
-                        self.kill();
+                        let _ = self.broken("the worker sent a second head");
                         return;
                     }
-                    Err(e) => {
-                        let _ = send.send(Err(std::io::Error::other(e.to_string()))).await;
-                        return;
-                    }
+                    Err(_) => return,
+                };
+                let delivered = tokio::time::timeout_at(deadline.into(), send.send(piece)).await;
+                if !matches!(delivered, Ok(Ok(()))) {
+                    // The worker may still be writing: it goes.
+                    self.kill();
+                    return;
                 }
             }
         });

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::app::AppState;
-use super::body::{ApiError, read_body, receiver_body};
+use super::body::{ApiError, ChannelBody, read_body};
 use super::guard::{GuardError, check_query};
 use super::pool::PoolError;
 use super::protocol::WorkRequest;
@@ -175,7 +175,7 @@ async fn run(state: &AppState, headers: &HeaderMap, query: String, params: &Para
     if head.error && status == StatusCode::BAD_REQUEST && is_update {
         return refused_update();
     }
-    let mut response = Response::new(receiver_body(answer.body));
+    let mut response = Response::new(ChannelBody::body(answer.body));
     *response.status_mut() = status;
     let headers = response.headers_mut();
     if let Ok(media) = HeaderValue::from_str(&head.media_type) {
