@@ -65,8 +65,16 @@ fn a_person_searches_follows_a_path_and_queries_in_chromium() {
         )
     });
     assert!(report.get("failure").is_none(), "{report:#}");
-    assert_eq!(report["console_errors"], serde_json::json!([]), "{report:#}");
-    assert_eq!(report["external_requests"], serde_json::json!([]), "{report:#}");
+    assert_eq!(
+        report["console_errors"],
+        serde_json::json!([]),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["external_requests"],
+        serde_json::json!([]),
+        "{report:#}"
+    );
     let steps = &report["steps"];
     assert!(
         steps["suggestions"][0]
