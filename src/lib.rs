@@ -57,6 +57,8 @@ pub mod pipeline;
 pub mod query;
 pub mod read;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod store;
 pub mod validate;
 pub mod vocab;

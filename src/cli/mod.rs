@@ -16,6 +16,8 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
+#[cfg(feature = "serve")]
+use self::commands::serve;
 use self::commands::{
     build, docs, explain, export, facts, generate, ingest, lookup, neighbors, path, query, rank, sentences, timeline, validate,
 };
@@ -47,6 +49,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
     Validate(validate::ValidateArgs),
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
     Sentences(sentences::SentencesArgs),
@@ -89,6 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Ingest(args) => ingest::run(&args),

@@ -16,3 +16,5 @@ pub mod rank;
 pub mod sentences;
 pub mod timeline;
 pub mod validate;
+#[cfg(feature = "serve")]
+pub mod serve;
