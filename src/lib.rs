@@ -54,6 +54,8 @@ pub mod names;
 pub mod pipeline;
 pub mod query;
 pub mod read;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod schema;
 pub mod store;
 pub mod vocab;

@@ -122,6 +122,12 @@ pub fn run(
             let results = query.on_store(&store).execute().map_err(timed_out)?;
             write(results, prefixes, format, out, &timed_out)
         }
+        #[cfg(feature = "remote")]
+        SparqlDataset::Remote(dataset) => {
+            let results =
+                crate::remote::evaluate(&dataset, text, prefixes, timeout).map_err(timed_out)?;
+            write(results, prefixes, format, out, &timed_out)
+        }
     }
 }
 
