@@ -16,7 +16,7 @@ mod store;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+use self::commands::{build, docs, export, generate, lookup, neighbors, path, push, query, rank};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -43,6 +43,7 @@ enum Command {
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
     Export(export::ExportArgs),
+    Push(push::PushArgs),
     Generate(generate::GenerateArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
@@ -80,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
+        Command::Push(args) => push::run(&args),
         Command::Generate(args) => generate::run(&args),
     }
 }

@@ -8,5 +8,6 @@ pub mod generate;
 pub mod lookup;
 pub mod neighbors;
 pub mod path;
+pub mod push;
 pub mod query;
 pub mod rank;
