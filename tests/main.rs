@@ -11,4 +11,5 @@ mod generate;
 mod graph_commands;
 mod path_properties;
 mod peers;
+mod remote;
 mod store_safety;

@@ -43,6 +43,9 @@ pub struct RemoteGraph {
     prefixes: Prefixes,
     base: String,
     options: RemoteOptions,
+    /// The named graphs queries see (`named-graph-uri`, which servers such as oxigraph need
+    /// beside `default-graph-uri`): the pushed ones, or every one for a graph kg did not push.
+    named: Vec<NamedNode>,
     projection: OnceLock<Projection>,
 }
 
@@ -96,15 +99,35 @@ impl RemoteGraph {
         let base = record
             .as_ref()
             .map_or_else(|| vocab::DEFAULT_BASE.to_owned(), |r| r.base.clone());
-        Ok(Self {
+        let mut remote = Self {
             service,
             graph,
             record,
             prefixes,
             base,
             options,
+            named: Vec::new(),
             projection: OnceLock::new(),
-        })
+        };
+        remote.named = match &remote.record {
+            Some(record) => record.named_graphs.clone(),
+            None if remote.graph.is_some() => remote.all_named_graphs()?,
+            None => Vec::new(),
+        };
+        Ok(remote)
+    }
+
+    /// Every named graph on the server (the one read among them, so that `GRAPH <it>` works
+    /// in queries as on a server without a dataset).
+    fn all_named_graphs(&self) -> Result<Vec<NamedNode>, RemoteError> {
+        let mut graphs = Vec::new();
+        let rows = self.select("?g", "{ SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }")?;
+        for row in rows {
+            if let Some(Term::NamedNode(g)) = row?.get("g") {
+                graphs.push(g.clone());
+            }
+        }
+        Ok(graphs)
     }
 
     /// The graph read (`None`: the server's default graph).
@@ -326,32 +349,23 @@ impl GraphReader for RemoteGraph {
     }
 
     fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError> {
-        if let Some(record) = &self.record {
-            return Ok(record.named_graphs.iter().cloned().map(Into::into).collect());
-        }
-        let mut graphs = Vec::new();
-        let rows = self
-            .select("?g", "{ SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }")
-            .map_err(read_error)?;
-        for row in rows {
-            if let Some(Term::NamedNode(g)) = row.map_err(read_error)?.get("g")
-                && Some(g) != self.graph.as_ref()
-            {
-                graphs.push(g.clone().into());
-            }
-        }
-        Ok(graphs)
+        let graphs = if self.record.is_some() || self.graph.is_some() {
+            self.named.clone()
+        } else {
+            self.all_named_graphs().map_err(read_error)?
+        };
+        Ok(graphs
+            .into_iter()
+            .filter(|g| Some(g) != self.graph.as_ref())
+            .map(Into::into)
+            .collect())
     }
 
     fn sparql(&self) -> SparqlDataset {
         SparqlDataset::Remote(RemoteDataset {
             service: self.service.clone(),
             default_graph: self.graph.clone(),
-            named_graphs: self
-                .record
-                .as_ref()
-                .map(|r| r.named_graphs.clone())
-                .unwrap_or_default(),
+            named_graphs: self.named.clone(),
         })
     }
 }

@@ -558,6 +558,69 @@ mod tests {
         }
     }
 
+    /// A loopback server that answers each request with the next status of `statuses` (and 200
+    /// after them); gives back its URL and how many requests it saw.
+    fn scripted(statuses: Vec<u16>) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::io::{BufRead as _, BufReader, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/sparql", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(statuses.len() + 1) {
+                let Ok(mut stream) = stream else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let status = statuses.get(n).copied().unwrap_or(200);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"
+                );
+            }
+        });
+        (url, seen)
+    }
+
+    fn quick(retries: u32) -> Client {
+        Client::new(ClientOptions {
+            retry: RetryPolicy {
+                retries,
+                first_backoff: Duration::from_millis(5),
+            },
+            ..ClientOptions::default()
+        })
+    }
+
+    #[test]
+    fn retries_5xx_until_success_but_not_4xx() {
+        let (url, seen) = scripted(vec![503, 502]);
+        let response = quick(3).send(&Request::new("GET", &url)).unwrap();
+        assert_eq!(response.status, 200);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 3);
+
+        let (url, seen) = scripted(vec![400]);
+        let response = quick(3).send(&Request::new("GET", &url)).unwrap();
+        assert_eq!(response.status, 400);
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+        let (url, seen) = scripted(vec![500, 500, 500]);
+        let response = quick(1).send(&Request::new("GET", &url)).unwrap();
+        assert_eq!(response.status, 500, "the last answer once the retries are spent");
+        assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_challenge_without_credentials_is_a_clear_error() {
+        let (url, _) = scripted(vec![401]);
+        let error = quick(0).send(&Request::new("GET", &url)).err().unwrap();
+        assert!(error.is_unauthorized());
+        assert!(error.to_string().contains("--password-file"), "{error}");
+    }
+
     /// A connection refused is retried, then reported with the URL and no secret.
     #[test]
     fn refused_connections_are_retried_then_reported() {
