@@ -62,8 +62,6 @@ fn has_blank_node(triple: &Triple) -> bool {
 
 /// Groups triples into the connected parts that share blank nodes (union-find over labels).
 fn blank_node_parts(triples: Vec<Triple>) -> Vec<Vec<Triple>> {
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut parent: Vec<usize> = Vec::new();
     fn root(parent: &mut [usize], mut at: usize) -> usize {
         while parent[at] != at {
             parent[at] = parent[parent[at]];
@@ -71,6 +69,8 @@ fn blank_node_parts(triples: Vec<Triple>) -> Vec<Vec<Triple>> {
         }
         at
     }
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut parent: Vec<usize> = Vec::new();
     let mut id = |label: &str, parent: &mut Vec<usize>| {
         *index.entry(label.to_owned()).or_insert_with(|| {
             parent.push(parent.len());
@@ -142,8 +142,12 @@ mod tests {
 
     #[test]
     fn blank_node_parts_stay_whole() {
-        let (b1, b2, b3) = (BlankNode::new_unchecked("b1"), BlankNode::new_unchecked("b2"), BlankNode::new_unchecked("b3"));
-        let mut batcher = Batcher::new(2);
+        let (b1, b2, b3) = (
+            BlankNode::new_unchecked("b1"),
+            BlankNode::new_unchecked("b2"),
+            BlankNode::new_unchecked("b3"),
+        );
+        let mut cutter = Batcher::new(2);
         let mut batches = Vec::new();
         let triples = vec![
             Triple::new(b1.clone(), iri("p"), b2.clone()),
@@ -154,14 +158,17 @@ mod tests {
             Triple::new(iri("d"), iri("p"), iri("e")),
         ];
         for triple in triples {
-            batches.extend(batcher.push(triple));
+            batches.extend(cutter.push(triple));
         }
-        batches.extend(batcher.finish());
+        batches.extend(cutter.finish());
         assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), 6);
         // b1 and b2 are linked: their three triples are in one batch.
         let with_b1 = batches
             .iter()
-            .filter(|b| b.iter().any(|t| t.to_string().contains("_:b1") || t.to_string().contains("_:b2")))
+            .filter(|b| {
+                b.iter()
+                    .any(|t| t.to_string().contains("_:b1") || t.to_string().contains("_:b2"))
+            })
             .collect::<Vec<_>>();
         assert_eq!(with_b1.len(), 1);
         assert_eq!(
@@ -181,12 +188,15 @@ mod tests {
             Literal::new_language_tagged_literal_unchecked("line\n\"two\" \\ é", "en"),
         )];
         let update = insert_data(&iri("g"), &batch);
-        spargebra::SparqlParser::new().parse_update(&update).unwrap();
-        let body = ntriples(&batch);
-        let parsed: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
-            .for_slice(&body)
-            .collect::<Result<_, _>>()
+        spargebra::SparqlParser::new()
+            .parse_update(&update)
             .unwrap();
+        let body = ntriples(&batch);
+        let parsed: Vec<_> =
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+                .for_slice(&body)
+                .collect::<Result<_, _>>()
+                .unwrap();
         assert_eq!(parsed.len(), 1);
     }
 }

@@ -69,7 +69,13 @@ impl Challenge {
         }
         let qop_auth = match &qop {
             None => false,
-            Some(list) if list.split(',').any(|q| q.trim().eq_ignore_ascii_case("auth")) => true,
+            Some(list)
+                if list
+                    .split(',')
+                    .any(|q| q.trim().eq_ignore_ascii_case("auth")) =>
+            {
+                true
+            }
             Some(other) => return Err(DigestError::Qop(other.clone())),
         };
         Ok(Self {
@@ -197,7 +203,8 @@ fn parameters(text: &str) -> Vec<(String, String)> {
                 value.push(c);
                 chars.next();
             }
-            value = value.trim().to_owned();
+            let trimmed = value.trim().to_owned();
+            value = trimmed;
         }
         pairs.push((name, value));
     }

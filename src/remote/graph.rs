@@ -4,6 +4,7 @@
 //! kept on disk beside the graph's state — the push id of the push record, or the graph's
 //! triple count for a graph kg did not push — and fetched again when that state changes.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -14,10 +15,10 @@ use oxigraph::model::{
 use oxigraph::sparql::QuerySolution;
 use sha2::{Digest as _, Sha256};
 
+use super::RemoteError;
 use super::projection::{Rows, assemble};
 use super::record::PushRecord;
 use super::sparql::{RemoteDataset, Service};
-use super::RemoteError;
 use crate::graph::{Projection, file as projection_file};
 use crate::iri::Prefixes;
 use crate::read::{GraphReader, GraphScope, ReadError, SparqlDataset, Stream};
@@ -121,7 +122,10 @@ impl RemoteGraph {
     /// in queries as on a server without a dataset).
     fn all_named_graphs(&self) -> Result<Vec<NamedNode>, RemoteError> {
         let mut graphs = Vec::new();
-        let rows = self.select("?g", "{ SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }")?;
+        let rows = self.select(
+            "?g",
+            "{ SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } }",
+        )?;
         for row in rows {
             if let Some(Term::NamedNode(g)) = row?.get("g") {
                 graphs.push(g.clone());
@@ -153,7 +157,11 @@ impl RemoteGraph {
         pattern: &str,
     ) -> Result<Box<dyn Iterator<Item = Result<QuerySolution, RemoteError>> + Send>, RemoteError>
     {
-        Ok(Box::new(self.service.select_all(vars, pattern, self.options.page)?))
+        Ok(Box::new(self.service.select_all(
+            vars,
+            pattern,
+            self.options.page,
+        )?))
     }
 
     /// The state a cached projection is valid for.
@@ -175,7 +183,10 @@ impl RemoteGraph {
             self.graph.as_ref().map_or("", NamedNode::as_str)
         );
         let digest = Sha256::digest(key.as_bytes());
-        let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let name = digest[..12].iter().fold(String::new(), |mut name, b| {
+            let _ = write!(name, "{b:02x}");
+            name
+        });
         cache.join(name)
     }
 
@@ -199,9 +210,8 @@ impl RemoteGraph {
             std::fs::create_dir_all(dir).map_err(io)?;
             // The state is written last: a cache cut short is never taken as current.
             let _ = std::fs::remove_file(dir.join("state"));
-            projection_file::save(&projection, &dir.join("graph.kgp")).map_err(|e| {
-                RemoteError::Unexpected(format!("caching the projection: {e}"))
-            })?;
+            projection_file::save(&projection, &dir.join("graph.kgp"))
+                .map_err(|e| RemoteError::Unexpected(format!("caching the projection: {e}")))?;
             std::fs::write(dir.join("state"), &state).map_err(io)?;
         }
         Ok(projection)
@@ -235,7 +245,8 @@ impl RemoteGraph {
             predicate.map(NamedNodeRef::into_owned),
             object.map(TermRef::into_owned),
         );
-        if let (true, Some(s), Some(p), Some(o)) = (vars.is_empty(), &subject, &predicate, &object) {
+        if let (true, Some(s), Some(p), Some(o)) = (vars.is_empty(), &subject, &predicate, &object)
+        {
             let text = format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}");
             let found = self.service.single_number(&text)? > 0;
             let triple = found.then(|| Triple::new(s.clone(), p.clone(), o.clone()));
@@ -320,7 +331,9 @@ impl GraphReader for RemoteGraph {
 
     fn quads(&self, scope: &GraphScope) -> Result<Stream<'_, Quad>, ReadError> {
         let in_graph = |graph: Option<NamedNode>| -> Result<Stream<'_, Quad>, ReadError> {
-            let name = graph.clone().map_or(GraphName::DefaultGraph, GraphName::from);
+            let name = graph
+                .clone()
+                .map_or(GraphName::DefaultGraph, GraphName::from);
             let triples = self
                 .pattern_triples(None, None, None, graph.as_ref())
                 .map_err(read_error)?;
@@ -331,7 +344,11 @@ impl GraphReader for RemoteGraph {
         match scope {
             GraphScope::DefaultGraph => in_graph(None),
             GraphScope::Named(name) => {
-                if !self.named_graphs()?.iter().any(|g| g.as_ref() == name.as_ref().into()) {
+                if !self
+                    .named_graphs()?
+                    .iter()
+                    .any(|g| g.as_ref() == name.as_ref().into())
+                {
                     return Err(ReadError::UnknownGraph(name.as_str().to_owned()));
                 }
                 in_graph(Some(name.clone()))

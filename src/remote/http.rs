@@ -2,6 +2,7 @@
 //! credentials (Basic, Digest, Bearer), retries with backoff on transient failures, and errors
 //! that never carry a secret.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -249,7 +250,7 @@ impl Client {
     }
 
     fn send_authenticated(&self, request: &Request<'_>) -> Result<Response, RemoteError> {
-        let authorization = self.authorization(request, false)?;
+        let authorization = self.authorization(request);
         let response = self.send_once(request, authorization.as_deref())?;
         if response.status != 401 {
             return Ok(response);
@@ -260,22 +261,27 @@ impl Client {
             .unwrap_or_default();
         let credentials = &self.options.credentials;
         let answered = match credentials {
-            Credentials::Password {
-                user, password, ..
-            } => {
-                if challenge.trim_start().to_ascii_lowercase().starts_with("digest") {
-                    let parsed = Challenge::parse(&challenge).map_err(|e| {
-                        RemoteError::Unauthorized {
+            Credentials::Password { user, password, .. } => {
+                if challenge
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("digest")
+                {
+                    let parsed =
+                        Challenge::parse(&challenge).map_err(|e| RemoteError::Unauthorized {
                             url: display_url(request.url),
                             detail: e.to_string(),
-                        }
-                    })?;
+                        })?;
                     let mut state = self.lock_digest();
                     state.challenge = Some(parsed);
                     state.count = 0;
                     drop(state);
-                    self.authorization(request, true)?
-                } else if challenge.trim_start().to_ascii_lowercase().starts_with("basic") {
+                    self.authorization(request)
+                } else if challenge
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("basic")
+                {
                     Some(basic(user, password.expose()))
                 } else {
                     None
@@ -283,7 +289,11 @@ impl Client {
             }
             Credentials::None | Credentials::Bearer(_) => None,
         };
-        let scheme = challenge.split_whitespace().next().unwrap_or("none").to_owned();
+        let scheme = challenge
+            .split_whitespace()
+            .next()
+            .unwrap_or("none")
+            .to_owned();
         let Some(answer) = answered else {
             let detail = match credentials {
                 Credentials::None => format!(
@@ -312,16 +322,12 @@ impl Client {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The `Authorization` header to send first: Bearer, preemptive Basic, or Digest with the
-    /// last challenge (`after_challenge`: one was just received).
-    fn authorization(
-        &self,
-        request: &Request<'_>,
-        _after_challenge: bool,
-    ) -> Result<Option<String>, RemoteError> {
+    /// The `Authorization` header to send: Bearer, preemptive Basic, or Digest with the last
+    /// challenge (the nonce count goes up with each use).
+    fn authorization(&self, request: &Request<'_>) -> Option<String> {
         match &self.options.credentials {
-            Credentials::None => Ok(None),
-            Credentials::Bearer(token) => Ok(Some(format!("Bearer {}", token.expose()))),
+            Credentials::None => None,
+            Credentials::Bearer(token) => Some(format!("Bearer {}", token.expose())),
             Credentials::Password {
                 user,
                 password,
@@ -330,20 +336,20 @@ impl Client {
                 let mut state = self.lock_digest();
                 let Some(challenge) = state.challenge.clone() else {
                     drop(state);
-                    return Ok(preemptive_basic.then(|| basic(user, password.expose())));
+                    return preemptive_basic.then(|| basic(user, password.expose()));
                 };
                 state.count = state.count.saturating_add(1);
                 let count = state.count;
                 drop(state);
-                let uri = request_uri(request)?;
-                Ok(Some(challenge.authorization(
+                let uri = request_uri(request);
+                Some(challenge.authorization(
                     user,
                     password.expose(),
                     request.method,
                     &uri,
                     &digest::cnonce(),
                     count,
-                )))
+                ))
             }
         }
     }
@@ -353,7 +359,7 @@ impl Client {
         request: &Request<'_>,
         authorization: Option<&str>,
     ) -> Result<Response, RemoteError> {
-        let url = full_url(request)?;
+        let url = full_url(request);
         let mut builder = ureq::http::Request::builder()
             .method(request.method)
             .uri(url.as_str());
@@ -389,8 +395,7 @@ impl Client {
             .build();
         let outcome = if request.method == "GET" || request.method == "DELETE" {
             let (parts, _) = configured.into_parts();
-            self.agent
-                .run(ureq::http::Request::from_parts(parts, ()))
+            self.agent.run(ureq::http::Request::from_parts(parts, ()))
         } else {
             self.agent.run(configured)
         };
@@ -462,7 +467,7 @@ pub fn reason(status: u16) -> &'static str {
 }
 
 /// The URL with its query parameters, percent-encoded.
-fn full_url(request: &Request<'_>) -> Result<String, RemoteError> {
+fn full_url(request: &Request<'_>) -> String {
     let mut url = request.url.to_owned();
     let mut separator = if url.contains('?') { '&' } else { '?' };
     for (name, value) in request.query {
@@ -472,16 +477,16 @@ fn full_url(request: &Request<'_>) -> Result<String, RemoteError> {
         url.push_str(&percent_encode(value));
         separator = '&';
     }
-    Ok(url)
+    url
 }
 
 /// The request-target that Digest signs: the path and query of the URL.
-fn request_uri(request: &Request<'_>) -> Result<String, RemoteError> {
-    let url = full_url(request)?;
+fn request_uri(request: &Request<'_>) -> String {
+    let url = full_url(request);
     let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-    Ok(after_scheme
+    after_scheme
         .find('/')
-        .map_or_else(|| "/".to_owned(), |at| after_scheme[at..].to_owned()))
+        .map_or_else(|| "/".to_owned(), |at| after_scheme[at..].to_owned())
 }
 
 /// A URL as messages show it: without its query string (which may be long, or hold a key).
@@ -496,7 +501,7 @@ pub fn percent_encode(text: &str) -> String {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -537,15 +542,18 @@ mod tests {
             ..Request::new("GET", "http://127.0.0.1:1/store")
         };
         assert_eq!(
-            full_url(&request).unwrap(),
+            full_url(&request),
             "http://127.0.0.1:1/store?graph=urn%3Aa%20b&q=%C3%A9%26"
         );
         assert_eq!(
-            request_uri(&request).unwrap(),
+            request_uri(&request),
             "/store?graph=urn%3Aa%20b&q=%C3%A9%26"
         );
         assert_eq!(display_url("http://h/x?token=1"), "http://h/x");
-        assert_eq!(basic("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            basic("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
     }
 
     #[test]
@@ -609,7 +617,10 @@ mod tests {
 
         let (url, seen) = scripted(vec![500, 500, 500]);
         let response = quick(1).send(&Request::new("GET", &url)).unwrap();
-        assert_eq!(response.status, 500, "the last answer once the retries are spent");
+        assert_eq!(
+            response.status, 500,
+            "the last answer once the retries are spent"
+        );
         assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
@@ -643,6 +654,12 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains(&url), "{message}");
         assert!(!message.contains("tok3n"), "{message}");
-        assert!(matches!(error, RemoteError::Transport { transient: true, .. }));
+        assert!(matches!(
+            error,
+            RemoteError::Transport {
+                transient: true,
+                ..
+            }
+        ));
     }
 }

@@ -27,7 +27,9 @@ use std::fmt;
 
 pub use self::graph::{RemoteGraph, RemoteOptions};
 pub use self::http::{Client, ClientOptions, Credentials, RetryPolicy, Secret};
-pub use self::push::{Protocol, PushError, PushOptions, PushProgress, PushReport, PushedGraph, push};
+pub use self::push::{
+    Protocol, PushError, PushOptions, PushProgress, PushReport, PushedGraph, push,
+};
 pub use self::record::{PushRecord, staging_graph};
 pub use self::sparql::evaluate;
 
@@ -99,7 +101,10 @@ impl fmt::Debug for Endpoint {
         f.debug_struct("Endpoint")
             .field("query", &http::display_url(&self.query))
             .field("update", &http::display_url(&self.update))
-            .field("graph_store", &self.graph_store.as_deref().map(http::display_url))
+            .field(
+                "graph_store",
+                &self.graph_store.as_deref().map(http::display_url),
+            )
             .finish()
     }
 }
@@ -181,7 +186,10 @@ mod tests {
     fn derives_update_and_graph_store_urls() {
         let oxigraph = Endpoint::new("http://127.0.0.1:7878/query", None, None).unwrap();
         assert_eq!(oxigraph.update, "http://127.0.0.1:7878/update");
-        assert_eq!(oxigraph.graph_store.as_deref(), Some("http://127.0.0.1:7878/store"));
+        assert_eq!(
+            oxigraph.graph_store.as_deref(),
+            Some("http://127.0.0.1:7878/store")
+        );
         let virtuoso = Endpoint::new("http://127.0.0.1:8890/sparql", None, None).unwrap();
         assert_eq!(virtuoso.update, "http://127.0.0.1:8890/sparql");
         assert_eq!(
@@ -189,8 +197,12 @@ mod tests {
             Some("http://127.0.0.1:8890/sparql-graph-crud")
         );
         let auth = Endpoint::new("http://h/sparql-auth", None, None).unwrap();
-        assert_eq!(auth.graph_store.as_deref(), Some("http://h/sparql-graph-crud-auth"));
-        let other = Endpoint::new("https://h/repositories/kg", None, Some("https://h/gsp")).unwrap();
+        assert_eq!(
+            auth.graph_store.as_deref(),
+            Some("http://h/sparql-graph-crud-auth")
+        );
+        let other =
+            Endpoint::new("https://h/repositories/kg", None, Some("https://h/gsp")).unwrap();
         assert_eq!(other.update, "https://h/repositories/kg");
         assert_eq!(other.graph_store.as_deref(), Some("https://h/gsp"));
     }

@@ -55,6 +55,33 @@ pub fn assemble(
         Some(g) => format!("GRAPH {g} {{ {pattern} }}"),
         None => pattern,
     };
+    let mut data = ProjectionData::default();
+    let node_of = nodes(&mut data, entities(source, &within)?, base);
+    let term_labels = literals(source, &within, &mut data, &node_of)?;
+    edges(source, &within, &mut data, &node_of, base)?;
+
+    // Term labels: the ontology's `rdfs:label`, else the local name.
+    for (iri, label) in data
+        .classes
+        .iter_mut()
+        .chain(&mut data.predicates)
+        .chain(&mut data.properties)
+    {
+        *label = term_labels
+            .get(iri.as_str())
+            .and_then(PreferredLabel::get)
+            .map_or_else(|| local_name(iri).to_owned(), str::to_owned);
+    }
+    data.assemble()
+        .map_err(|e| RemoteError::Unexpected(format!("assembling the projection: {e}")))
+}
+
+/// Every entity (typed with a declared class; documents, sentences and statements are not
+/// nodes) with its classes, by IRI.
+fn entities(
+    source: &dyn Rows,
+    within: &dyn Fn(String) -> String,
+) -> Result<BTreeMap<String, Vec<String>>, RemoteError> {
     let mut classes: HashSet<String> = HashSet::new();
     let pattern = format!(
         "{{ ?c a {} }} UNION {{ ?c a {} }} FILTER(isIRI(?c))",
@@ -70,7 +97,10 @@ pub fn assemble(
     // Entities: typed with a declared class; documents, sentences and statements are not nodes.
     let mut types: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut excluded: HashSet<String> = HashSet::new();
-    for row in source.rows("?s ?c", &within("?s a ?c FILTER(isIRI(?s) && isIRI(?c))".into()))? {
+    for row in source.rows(
+        "?s ?c",
+        &within("?s a ?c FILTER(isIRI(?s) && isIRI(?c))".into()),
+    )? {
         let row = row?;
         let (Some(Term::NamedNode(s)), Some(Term::NamedNode(c))) = (row.get("s"), row.get("c"))
         else {
@@ -87,8 +117,15 @@ pub fn assemble(
         }
     }
     types.retain(|iri, _| !excluded.contains(iri));
+    Ok(types)
+}
 
-    let mut data = ProjectionData::default();
+/// The nodes, in IRI order, with ids and classes; their index by IRI.
+fn nodes(
+    data: &mut ProjectionData,
+    types: BTreeMap<String, Vec<String>>,
+    base: &str,
+) -> HashMap<String, u32> {
     let mut node_of: HashMap<String, u32> = HashMap::with_capacity(types.len());
     let mut class_of: HashMap<String, u32> = HashMap::new();
     let mut node_types = Vec::with_capacity(types.len());
@@ -119,8 +156,16 @@ pub fn assemble(
             data.nodes[index].types.push(at);
         }
     }
+    node_of
+}
 
-    // Literals: labels, aliases, attributes of nodes; labels of the other IRIs (terms).
+/// Labels, aliases and attributes of nodes; gives back the labels of the other IRIs (terms).
+fn literals(
+    source: &dyn Rows,
+    within: &dyn Fn(String) -> String,
+    data: &mut ProjectionData,
+    node_of: &HashMap<String, u32>,
+) -> Result<HashMap<String, PreferredLabel>, RemoteError> {
     let mut best_label: Vec<Option<(u8, String)>> = vec![None; data.nodes.len()];
     let mut term_labels: HashMap<String, PreferredLabel> = HashMap::new();
     let mut property_of: HashMap<String, u32> = HashMap::new();
@@ -146,9 +191,9 @@ pub fn assemble(
         if p == rdfs::LABEL {
             let rank = label_rank(o.language());
             let kept = &mut best_label[node as usize];
-            let better = kept.as_ref().is_none_or(|(r, value)| {
-                rank < *r || (rank == *r && o.value() < value.as_str())
-            });
+            let better = kept
+                .as_ref()
+                .is_none_or(|(r, value)| rank < *r || (rank == *r && o.value() < value.as_str()));
             if better {
                 *kept = Some((rank, o.value().to_owned()));
             }
@@ -169,15 +214,25 @@ pub fn assemble(
             data.literal_types.push(key);
             next
         });
-        data.attributes.push(node, property, literal_type, stored.value());
+        data.attributes
+            .push(node, property, literal_type, stored.value());
     }
     for (node, label) in data.nodes.iter_mut().zip(best_label) {
         if let Some((_, label)) = label {
             node.label = label;
         }
     }
+    Ok(term_labels)
+}
 
-    // Edges between nodes, in (subject, object, predicate IRI) order, then their evidence.
+/// Edges between nodes, in (subject, object, predicate IRI) order, with their evidence.
+fn edges(
+    source: &dyn Rows,
+    within: &dyn Fn(String) -> String,
+    data: &mut ProjectionData,
+    node_of: &HashMap<String, u32>,
+    base: &str,
+) -> Result<(), RemoteError> {
     let mut edges: Vec<(u32, u32, String)> = Vec::new();
     let links = within(format!(
         "?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ({}, {}, {}, {}, {}, {}, {}))",
@@ -196,14 +251,13 @@ pub fn assemble(
         else {
             continue;
         };
-        if let (Some(&source), Some(&target)) = (node_of.get(s.as_str()), node_of.get(o.as_str()))
-        {
+        if let (Some(&source), Some(&target)) = (node_of.get(s.as_str()), node_of.get(o.as_str())) {
             edges.push((source, target, p.as_str().to_owned()));
         }
     }
     edges.sort();
     edges.dedup();
-    let evidence = evidence(source, &within, base)?;
+    let evidence = evidence(source, within, base)?;
     let mut predicate_of: HashMap<String, u32> = HashMap::new();
     for (source, target, predicate) in edges {
         let key = (
@@ -219,24 +273,14 @@ pub fn assemble(
             evidence: evidence.get(&key).cloned().unwrap_or_default(),
         });
     }
-
-    // Term labels: the ontology's `rdfs:label`, else the local name.
-    for (iri, label) in data
-        .classes
-        .iter_mut()
-        .chain(&mut data.predicates)
-        .chain(&mut data.properties)
-    {
-        *label = term_labels
-            .get(iri.as_str())
-            .and_then(PreferredLabel::get)
-            .map_or_else(|| local_name(iri).to_owned(), str::to_owned);
-    }
-    data.assemble()
-        .map_err(|e| RemoteError::Unexpected(format!("assembling the projection: {e}")))
+    Ok(())
 }
 
-fn intern(index_of: &mut HashMap<String, u32>, table: &mut Vec<(String, String)>, iri: &str) -> u32 {
+fn intern(
+    index_of: &mut HashMap<String, u32>,
+    table: &mut Vec<(String, String)>,
+    iri: &str,
+) -> u32 {
     if let Some(&index) = index_of.get(iri) {
         return index;
     }
@@ -247,6 +291,9 @@ fn intern(index_of: &mut HashMap<String, u32>, table: &mut Vec<(String, String)>
 }
 
 type FactKey = (String, String, String);
+
+/// Per document of a fact: its cited sentences (number, text) and the dates.
+type Cited = BTreeMap<String, (BTreeMap<u64, Option<String>>, Vec<String>)>;
 
 /// The evidence of every reified fact between IRIs, by (subject, predicate, object).
 fn evidence(
@@ -268,8 +315,6 @@ fn evidence(
         kg::TEXT,
         kg::DATE,
     ));
-    // Per fact and document: the sentences (number, text) and the dates.
-    type Cited = BTreeMap<String, (BTreeMap<u64, Option<String>>, Vec<String>)>;
     let mut cited: HashMap<FactKey, Cited> = HashMap::new();
     for row in source.rows("?s ?p ?o ?doc ?n ?text ?date", &pattern)? {
         let row = row?;
@@ -281,7 +326,11 @@ fn evidence(
         let Some(Term::NamedNode(doc)) = row.get("doc") else {
             continue;
         };
-        let key = (s.as_str().to_owned(), p.as_str().to_owned(), o.as_str().to_owned());
+        let key = (
+            s.as_str().to_owned(),
+            p.as_str().to_owned(),
+            o.as_str().to_owned(),
+        );
         let entry = cited
             .entry(key)
             .or_default()
@@ -400,13 +449,22 @@ mod tests {
     fn the_default_graph_reassembles_as_built() {
         let dir = tempfile::tempdir().unwrap();
         let store = StoreDir::new(dir.path().join("store"));
-        build(&Inputs::embedded(), &store, &BuildOptions::default(), &|_| {}).unwrap();
+        build(
+            &Inputs::embedded(),
+            &store,
+            &BuildOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
         let local = LocalGraph::open(store.current().unwrap()).unwrap();
         let built = local.projection().unwrap();
-        let store_handle = match local.sparql() {
-            crate::read::SparqlDataset::Local { store, .. } => store,
-            #[allow(unreachable_patterns)]
-            _ => unreachable!("a local graph"),
+        #[allow(irrefutable_let_patterns)]
+        let crate::read::SparqlDataset::Local {
+            store: store_handle,
+            ..
+        } = local.sparql()
+        else {
+            unreachable!("a local graph")
         };
         let remote = assemble(&StoreRows(&store_handle), None, &local.meta().base).unwrap();
         let nodes = |p: &Projection| {
@@ -414,7 +472,12 @@ mod tests {
                 .map(|n| {
                     let mut classes: Vec<&str> = n.types().map(|t| p.class(t).iri).collect();
                     classes.sort_unstable();
-                    (n.iri().to_owned(), n.id().to_owned(), n.label().to_owned(), classes.join(" "))
+                    (
+                        n.iri().to_owned(),
+                        n.id().to_owned(),
+                        n.label().to_owned(),
+                        classes.join(" "),
+                    )
                 })
                 .collect::<Vec<_>>()
         };

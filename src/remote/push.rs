@@ -133,7 +133,9 @@ pub enum PushError {
     TargetExists { graph: NamedNode, triples: u64 },
     #[error("the store has a named graph that is a blank node ({0}): a server cannot name it")]
     BlankGraphName(String),
-    #[error("the named graph {0} of the store is also the target of its default graph: choose another --graph")]
+    #[error(
+        "the named graph {0} of the store is also the target of its default graph: choose another --graph"
+    )]
     TargetClash(NamedNode),
     #[error(
         "the push stopped while loading {graph}: {source}\nthe target graphs are as they were; the staging graph {staging} may be left behind, and the next kg push clears it and starts over"
@@ -176,39 +178,7 @@ pub fn push(
     options: &PushOptions,
     progress: &dyn Fn(PushProgress<'_>),
 ) -> Result<PushReport, PushError> {
-    let mut graphs = vec![PushedGraph {
-        target: options.graph.clone(),
-        source: None,
-        local: 0,
-        remote: None,
-    }];
-    for name in source.named_graphs()? {
-        let NamedOrBlankNode::NamedNode(name) = name else {
-            return Err(PushError::BlankGraphName(name.to_string()));
-        };
-        if options.skip.contains(&name) {
-            continue;
-        }
-        if name == options.graph {
-            return Err(PushError::TargetClash(name));
-        }
-        graphs.push(PushedGraph {
-            target: name.clone(),
-            source: Some(name),
-            local: 0,
-            remote: None,
-        });
-    }
-    progress(PushProgress::Counting);
-    for graph in &mut graphs {
-        let mut count = 0;
-        for quad in source.quads(&scope(graph))? {
-            quad?;
-            count += 1;
-        }
-        graph.local = count;
-    }
-    progress(PushProgress::Total(graphs.iter().map(|g| g.local).sum()));
+    let graphs = plan(source, options, progress)?;
 
     // Nothing is written before every target has been checked (and the credentials with it).
     for graph in &graphs {
@@ -253,6 +223,78 @@ pub fn push(
     }
 
     progress(PushProgress::Swapping);
+    let (push_id, dropped) = swap(source, service, options, &graphs, earlier)?;
+    let mut report = PushReport {
+        protocol: loader.protocol,
+        batches: loader.batches,
+        graphs,
+        push_id,
+        dropped,
+    };
+    if !options.verify {
+        return Ok(report);
+    }
+    progress(PushProgress::Checking);
+    for graph in &mut report.graphs {
+        graph.remote = Some(service.count(&graph.target)?);
+    }
+    if report.graphs.iter().any(|g| g.remote != Some(g.local)) {
+        return Err(PushError::Mismatch(report.graphs));
+    }
+    Ok(report)
+}
+
+/// The graphs to push, with their local counts.
+fn plan(
+    source: &dyn GraphReader,
+    options: &PushOptions,
+    progress: &dyn Fn(PushProgress<'_>),
+) -> Result<Vec<PushedGraph>, PushError> {
+    let mut graphs = vec![PushedGraph {
+        target: options.graph.clone(),
+        source: None,
+        local: 0,
+        remote: None,
+    }];
+    for name in source.named_graphs()? {
+        let NamedOrBlankNode::NamedNode(name) = name else {
+            return Err(PushError::BlankGraphName(name.to_string()));
+        };
+        if options.skip.contains(&name) {
+            continue;
+        }
+        if name == options.graph {
+            return Err(PushError::TargetClash(name));
+        }
+        graphs.push(PushedGraph {
+            target: name.clone(),
+            source: Some(name),
+            local: 0,
+            remote: None,
+        });
+    }
+    progress(PushProgress::Counting);
+    for graph in &mut graphs {
+        let mut count = 0;
+        for quad in source.quads(&scope(graph))? {
+            quad?;
+            count += 1;
+        }
+        graph.local = count;
+    }
+    progress(PushProgress::Total(graphs.iter().map(|g| g.local).sum()));
+    Ok(graphs)
+}
+
+/// One update: every staging graph moved onto its target, named graphs of the earlier push
+/// that are gone dropped, the push record rewritten. Gives back the push id and the dropped.
+fn swap(
+    source: &dyn GraphReader,
+    service: &Service,
+    options: &PushOptions,
+    graphs: &[PushedGraph],
+    earlier: Option<PushRecord>,
+) -> Result<(String, Vec<NamedNode>), PushError> {
     let push_id = format!("{}-{}", unix_seconds(), digest::cnonce());
     let named: Vec<NamedNode> = graphs.iter().filter_map(|g| g.source.clone()).collect();
     let dropped: Vec<NamedNode> = earlier
@@ -264,13 +306,13 @@ pub fn push(
     let record = PushRecord {
         graph: options.graph.clone(),
         push_id: push_id.clone(),
-        triples: graphs[0].local,
+        triples: graphs.first().map_or(0, |g| g.local),
         pushed_at: date_time(unix_seconds()),
         base: options.base.clone(),
         prefixes: source.prefixes().clone(),
         named_graphs: named,
     };
-    let mut swap: Vec<String> = graphs
+    let mut update: Vec<String> = graphs
         .iter()
         .map(|g| {
             if g.local == 0 {
@@ -280,29 +322,10 @@ pub fn push(
             }
         })
         .collect();
-    swap.extend(dropped.iter().map(|g| format!("DROP SILENT GRAPH {g}")));
-    swap.push(record.update());
-    service.update(&swap.join(" ;\n"))?;
-
-    let report = PushReport {
-        protocol: loader.protocol,
-        batches: loader.batches,
-        graphs,
-        push_id,
-        dropped,
-    };
-    if !options.verify {
-        return Ok(report);
-    }
-    progress(PushProgress::Checking);
-    let mut report = report;
-    for graph in &mut report.graphs {
-        graph.remote = Some(service.count(&graph.target)?);
-    }
-    if report.graphs.iter().any(|g| g.remote != Some(g.local)) {
-        return Err(PushError::Mismatch(report.graphs));
-    }
-    Ok(report)
+    update.extend(dropped.iter().map(|g| format!("DROP SILENT GRAPH {g}")));
+    update.push(record.update());
+    service.update(&update.join(" ;\n"))?;
+    Ok((push_id, dropped))
 }
 
 fn scope(graph: &PushedGraph) -> GraphScope {

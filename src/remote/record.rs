@@ -11,6 +11,8 @@
 //!
 //! The push id changes with every push: a reader's cached projection is kept while it matches.
 
+use std::fmt::Write as _;
+
 use oxigraph::model::{Literal, NamedNode, Term};
 
 use super::RemoteError;
@@ -86,7 +88,7 @@ impl PushRecord {
             Literal::new_simple_literal(prefixes),
         );
         for named in &self.named_graphs {
-            data.push_str(&format!(" ; {} {named}", terms::NAMED_GRAPH));
+            let _ = write!(data, " ; {} {named}", terms::NAMED_GRAPH);
         }
         format!(
             "DELETE {{ GRAPH {pushes} {{ {graph} ?p ?o }} }} WHERE {{ GRAPH {pushes} {{ {graph} ?p ?o }} }} ;\nINSERT DATA {{ GRAPH {pushes} {{ {data} . }} }}"
@@ -111,26 +113,25 @@ impl PushRecord {
             else {
                 continue;
             };
-            let at = match records.iter().position(|r| &r.graph == graph) {
-                Some(at) => at,
-                None => {
-                    records.push(Self {
-                        graph: graph.clone(),
-                        push_id: String::new(),
-                        triples: 0,
-                        pushed_at: String::new(),
-                        base: String::new(),
-                        prefixes: Prefixes::new(),
-                        named_graphs: Vec::new(),
-                    });
-                    records.len() - 1
-                }
+            let at = if let Some(at) = records.iter().position(|r| &r.graph == graph) {
+                at
+            } else {
+                records.push(Self {
+                    graph: graph.clone(),
+                    push_id: String::new(),
+                    triples: 0,
+                    pushed_at: String::new(),
+                    base: String::new(),
+                    prefixes: Prefixes::new(),
+                    named_graphs: Vec::new(),
+                });
+                records.len() - 1
             };
             let record = &mut records[at];
             let text = match o {
                 Term::Literal(l) => l.value().to_owned(),
                 Term::NamedNode(n) => n.as_str().to_owned(),
-                _ => continue,
+                Term::BlankNode(_) => continue,
             };
             match p.as_ref() {
                 p if p == terms::PUSH_ID => record.push_id = text,
@@ -171,11 +172,15 @@ mod tests {
             triples: 12,
             pushed_at: "2026-01-01T00:00:00Z".into(),
             base: "https://kg.example/id/".into(),
-            prefixes: [("ex".to_owned(), "http://ex/\"".to_owned())].into_iter().collect(),
+            prefixes: [("ex".to_owned(), "http://ex/\"".to_owned())]
+                .into_iter()
+                .collect(),
             named_graphs: vec![NamedNode::new_unchecked("urn:g")],
         };
         let update = record.update();
-        spargebra::SparqlParser::new().parse_update(&update).unwrap();
+        spargebra::SparqlParser::new()
+            .parse_update(&update)
+            .unwrap();
         assert_eq!(
             staging_graph(&record.graph).as_str(),
             "https://kg.example/id/-kg-staging"

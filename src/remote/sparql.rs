@@ -3,6 +3,7 @@
 //! Store POST and DELETE, counts, and answers parsed with oxigraph's parsers into the
 //! `QueryResults` the local writer serialises.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +28,8 @@ const LONGEST_GET: usize = 4_000;
 
 /// What SELECT and ASK answers are asked for: XML, which every server writes (Virtuoso's
 /// blank node labels are mended on the way, see [`BlankNodeIds`]).
-const RESULTS_ACCEPT: &str = "application/sparql-results+xml, application/sparql-results+json;q=0.9";
+const RESULTS_ACCEPT: &str =
+    "application/sparql-results+xml, application/sparql-results+json;q=0.9";
 /// What CONSTRUCT and DESCRIBE answers are asked for.
 const GRAPH_ACCEPT: &str = "application/n-triples, text/turtle;q=0.9";
 
@@ -200,12 +202,16 @@ impl Service {
             .as_ref()
             .and_then(|s| s.values().iter().flatten().next().cloned());
         match value {
-            Some(Term::Literal(literal)) => literal.value().trim().parse().map_err(|_| {
-                RemoteError::Answer {
-                    url: self.endpoint.display(),
-                    detail: format!("a count that is not a number: {literal}"),
-                }
-            }),
+            Some(Term::Literal(literal)) => {
+                literal
+                    .value()
+                    .trim()
+                    .parse()
+                    .map_err(|_| RemoteError::Answer {
+                        url: self.endpoint.display(),
+                        detail: format!("a count that is not a number: {literal}"),
+                    })
+            }
             other => Err(RemoteError::Answer {
                 url: self.endpoint.display(),
                 detail: format!("no count in the answer ({other:?})"),
@@ -249,8 +255,12 @@ fn parse_results(
     url: &str,
     response: Response,
 ) -> Result<ReaderQueryResultsParserOutput<Box<dyn Read + Send>>, RemoteError> {
-    let media_type = response.header("content-type").unwrap_or_default().to_owned();
-    let format = QueryResultsFormat::from_media_type(&media_type).unwrap_or(QueryResultsFormat::Xml);
+    let media_type = response
+        .header("content-type")
+        .unwrap_or_default()
+        .to_owned();
+    let format =
+        QueryResultsFormat::from_media_type(&media_type).unwrap_or(QueryResultsFormat::Xml);
     let body: Box<dyn Read + Send> = if format == QueryResultsFormat::Xml {
         Box::new(BlankNodeIds::new(response.body))
     } else {
@@ -390,7 +400,11 @@ pub fn evaluate(
         .filter(|_| !names_dataset)
         .map(|g| (g, dataset.named_graphs.as_slice()));
     let service = &dataset.service;
-    let accept = if graph_query { GRAPH_ACCEPT } else { RESULTS_ACCEPT };
+    let accept = if graph_query {
+        GRAPH_ACCEPT
+    } else {
+        RESULTS_ACCEPT
+    };
     let response = service
         .query_raw(&sent, params, accept, timeout)
         .map_err(service_error)?;
@@ -428,7 +442,7 @@ pub fn with_prefixes(text: &str, prefixes: &Prefixes) -> String {
     let mut out = String::new();
     for (prefix, namespace) in prefixes {
         if !declared.iter().any(|d| d == prefix) {
-            out.push_str(&format!("PREFIX {prefix}: <{namespace}>\n"));
+            let _ = writeln!(out, "PREFIX {prefix}: <{namespace}>");
         }
     }
     out.push_str(text);
@@ -476,6 +490,8 @@ pub struct BlankNodeIds<R> {
 }
 
 const OPEN: &[u8] = b"<bnode>";
+/// Bytes read from the inner reader at a time.
+const CHUNK: usize = 64 * 1024;
 
 impl<R: Read> BlankNodeIds<R> {
     /// Wraps a reader of SPARQL XML results.
@@ -496,7 +512,11 @@ impl<R: Read> BlankNodeIds<R> {
             let rest = &self.input[start..];
             let Some(open) = find(rest, OPEN) else {
                 // Keep a possible start of `<bnode>` for the next read.
-                let keep = if self.eof { 0 } else { (OPEN.len() - 1).min(rest.len()) };
+                let keep = if self.eof {
+                    0
+                } else {
+                    (OPEN.len() - 1).min(rest.len())
+                };
                 let upto = rest.len() - keep;
                 self.output.extend_from_slice(&rest[..upto]);
                 start += upto;
@@ -520,7 +540,8 @@ impl<R: Read> BlankNodeIds<R> {
                 _ => {
                     self.output.push(b'x');
                     for byte in label {
-                        self.output.extend_from_slice(format!("{byte:02x}").as_bytes());
+                        self.output
+                            .extend_from_slice(format!("{byte:02x}").as_bytes());
                     }
                 }
             }
@@ -542,12 +563,13 @@ impl<R: Read> Read for BlankNodeIds<R> {
             if self.eof && self.input.is_empty() {
                 return Ok(0);
             }
-            let mut chunk = [0_u8; 64 * 1024];
-            let n = self.inner.read(&mut chunk)?;
+            let had = self.input.len();
+            self.input.resize(had + CHUNK, 0);
+            let n = self.inner.read(&mut self.input[had..])?;
+            self.input.truncate(had + n);
             if n == 0 {
                 self.eof = true;
             }
-            self.input.extend_from_slice(&chunk[..n]);
             self.process();
             if self.eof && self.output.is_empty() && self.input.is_empty() {
                 return Ok(0);
@@ -609,7 +631,10 @@ mod tests {
             .into_iter()
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
             .collect();
-        let sent = with_prefixes("prefix ex: <http://other/>\nSELECT * { ?s ex:p kg:o }", &prefixes);
+        let sent = with_prefixes(
+            "prefix ex: <http://other/>\nSELECT * { ?s ex:p kg:o }",
+            &prefixes,
+        );
         assert_eq!(
             sent,
             "PREFIX kg: <https://kg/>\nprefix ex: <http://other/>\nSELECT * { ?s ex:p kg:o }"

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum, ValueHint};
 use indicatif::{ProgressBar, ProgressStyle};
-use kg::remote::{PushOptions, PushProgress, PushReport, Protocol, push};
+use kg::remote::{Protocol, PushOptions, PushProgress, PushReport, push};
 use kg::store::{LocalGraph, StoreDir};
 use oxigraph::model::NamedNode;
 
@@ -28,6 +28,7 @@ const DEFAULT_INFERENCE_GRAPH: &str = "https://kg.example/vocab#inferred";
 /// Credentials: --user with --password-file or KG_ENDPOINT_PASSWORD, or --token-file or
 /// KG_ENDPOINT_TOKEN; never in the URL.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags
 pub struct PushArgs {
     /// The server's SPARQL query URL (oxigraph serve: http://HOST:7878/query; Virtuoso:
     /// http://HOST:8890/sparql, or /sparql-auth with credentials)
@@ -103,7 +104,11 @@ fn iri(value: &str, flag: &str) -> anyhow::Result<NamedNode> {
 }
 
 pub fn run(args: &PushArgs) -> anyhow::Result<Found> {
-    let store = StoreDir::new(args.store.clone().unwrap_or_else(|| PathBuf::from("kg-store")));
+    let store = StoreDir::new(
+        args.store
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("kg-store")),
+    );
     if args.store.is_none() && !store.is_built() {
         let _ = writeln!(
             io::stderr(),
@@ -156,7 +161,12 @@ pub fn run(args: &PushArgs) -> anyhow::Result<Found> {
             serde_json::to_writer_pretty(&mut out, &json(&report, &service.endpoint.display()))?;
             writeln!(out)?;
         }
-        ReportFormat::Text => text(&mut out, &report, &service.endpoint.display(), args.no_verify)?,
+        ReportFormat::Text => text(
+            &mut out,
+            &report,
+            &service.endpoint.display(),
+            args.no_verify,
+        )?,
     }
     Ok(Found::Something)
 }
@@ -198,7 +208,11 @@ fn text(
             .source
             .as_ref()
             .map_or_else(|| "the default graph".to_owned(), ToString::to_string);
-        writeln!(out, "  {} <- {source}: {} triples", graph.target, graph.local)?;
+        writeln!(
+            out,
+            "  {} <- {source}: {} triples",
+            graph.target, graph.local
+        )?;
     }
     for dropped in &report.dropped {
         writeln!(out, "  {dropped}: dropped (no longer in the store)")?;
