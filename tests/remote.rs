@@ -293,6 +293,29 @@ fn pushed_graph_answers_as_the_local_store() {
         let again = push(store, &server.url, &target, &[]);
         assert_eq!(again.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+
+        // By SPARQL Update, and by the fallback when the Graph Store URL answers 404.
+        let update = pushed(&push(
+            store,
+            &server.url,
+            &target,
+            &["--replace", "--protocol", "update"],
+        ));
+        assert_eq!(update["protocol"], "update");
+        assert_eq!(update["graphs"][0]["remote"], update["graphs"][0]["local"]);
+        let base = server.url.rsplit_once('/').unwrap().0;
+        let missing_store = format!("{base}/no-such-graph-store");
+        let fallback = pushed(&push(
+            store,
+            &server.url,
+            &target,
+            &["--replace", "--graph-store-url", &missing_store],
+        ));
+        assert_eq!(fallback["protocol"], "update", "{}", server.name);
+        assert_eq!(
+            count(&server.url, &target),
+            graphs[0]["local"].as_u64().unwrap()
+        );
     }
 }
 
