@@ -323,9 +323,13 @@ impl Paged {
 
     fn next_page(&mut self) -> Result<(), RemoteError> {
         let size = self.page.unwrap_or(u64::MAX);
+        // The order sits in a subquery: Virtuoso refuses a sorted OFFSET past its row cap
+        // ("SR353: Sorted TOP clause ..."), but pages a sorted subquery.
         let text = format!(
-            "SELECT {} WHERE {{ {} }} ORDER BY {} OFFSET {} LIMIT {size}",
-            self.vars, self.pattern, self.vars, self.offset
+            "SELECT {vars} WHERE {{ {{ SELECT {vars} WHERE {{ {} }} ORDER BY {vars} }} }} OFFSET {} LIMIT {size}",
+            self.pattern,
+            self.offset,
+            vars = self.vars,
         );
         let solutions = self.service.select(&text, None)?;
         if solutions.capped_at.is_some_and(|cap| cap < size) {
