@@ -190,6 +190,37 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// Every competency question through `--endpoint` gives the expected rows.
+fn competency_questions(server: &Server, at_server: &[&str], cache: &Path) {
+    let mut failures = Vec::new();
+    let mut queries: Vec<PathBuf> = std::fs::read_dir(root().join("tests/competency"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    queries.sort();
+    assert!(queries.len() >= 9);
+    for query in &queries {
+        let expected = std::fs::read_to_string(query.with_extension("csv")).unwrap();
+        let output = remote_kg(cache)
+            .args(["query", "--format", "csv", "--file"])
+            .arg(query)
+            .args(at_server)
+            .output()
+            .unwrap();
+        let actual = String::from_utf8_lossy(&output.stdout);
+        if output.status.code() != Some(0) || csv_rows(&actual) != csv_rows(&expected) {
+            failures.push(format!(
+                "{} on {}:\nexpected:\n{expected}\nactual:\n{actual}\n{}",
+                query.display(),
+                server.name,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn pushed_graph_answers_as_the_local_store() {
     let Some(env) = services() else { return };
@@ -208,33 +239,7 @@ fn pushed_graph_answers_as_the_local_store() {
         );
 
         let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
-        let mut failures = Vec::new();
-        let mut queries: Vec<PathBuf> = std::fs::read_dir(root().join("tests/competency"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "rq"))
-            .collect();
-        queries.sort();
-        assert!(queries.len() >= 9);
-        for query in &queries {
-            let expected = std::fs::read_to_string(query.with_extension("csv")).unwrap();
-            let output = remote_kg(cache.path())
-                .args(["query", "--format", "csv", "--file"])
-                .arg(query)
-                .args(at_server)
-                .output()
-                .unwrap();
-            let actual = String::from_utf8_lossy(&output.stdout);
-            if output.status.code() != Some(0) || csv_rows(&actual) != csv_rows(&expected) {
-                failures.push(format!(
-                    "{} on {}:\nexpected:\n{expected}\nactual:\n{actual}\n{}",
-                    query.display(),
-                    server.name,
-                    String::from_utf8_lossy(&output.stderr)
-                ));
-            }
-        }
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+        competency_questions(&server, &at_server, cache.path());
 
         // An empty answer exits 1, as locally; a syntax error 2.
         let empty = remote_kg(cache.path())
