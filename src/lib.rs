@@ -56,6 +56,8 @@ pub mod names;
 pub mod pipeline;
 pub mod query;
 pub mod read;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub mod schema;
 #[cfg(feature = "serve")]
 pub mod serve;

@@ -19,6 +19,7 @@ mod ingest_cli;
 mod path_properties;
 mod peers;
 mod rank_peers;
+mod remote;
 mod serve;
 mod serve_browser;
 mod serve_clients;

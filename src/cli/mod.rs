@@ -19,7 +19,8 @@ use clap::{Parser, Subcommand};
 #[cfg(feature = "serve")]
 use self::commands::serve;
 use self::commands::{
-    build, docs, explain, export, facts, generate, ingest, lookup, neighbors, path, query, rank, sentences, timeline, validate,
+    build, docs, explain, export, facts, generate, ingest, lookup, neighbors, path, push, query,
+    rank, sentences, timeline, validate,
 };
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
@@ -51,6 +52,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
+    Push(push::PushArgs),
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
     Sentences(sentences::SentencesArgs),
@@ -95,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Export(args) => export::run(&args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
+        Command::Push(args) => push::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Ingest(args) => ingest::run(&args),

@@ -193,6 +193,8 @@ pub fn run(
     let prefixes = graph.prefixes().clone();
     let dataset = graph.sparql();
     let form = screened.form;
+    #[cfg(feature = "remote")]
+    let timeout = limits.timeout;
     worker::run(
         move |out, stop| {
             let query = parse(&text, &prefixes, form.as_deref())?;
@@ -217,6 +219,12 @@ pub fn run(
                         .map_err(evaluation_error)?;
                     write::write(results, &prefixes, format, out, stop)
                 }
+                #[cfg(feature = "remote")]
+                SparqlDataset::Remote(dataset) => {
+                    let results = crate::remote::evaluate(&dataset, &text, &prefixes, timeout)
+                        .map_err(evaluation_error)?;
+                    write::write(results, &prefixes, format, out, stop)
+                }
             }
         },
         limits,
@@ -237,8 +245,9 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<(), QueryError> {
 }
 
 /// Parses a query with the graph's prefixes predeclared (a `PREFIX` in the text wins); an
-/// update is refused as such rather than as a syntax error.
-fn parse(
+/// update is refused as such rather than as a syntax error. `form` is the query's first
+/// keyword when known (the screen finds it).
+pub(crate) fn parse(
     text: &str,
     prefixes: &Prefixes,
     form: Option<&str>,

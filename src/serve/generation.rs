@@ -6,6 +6,7 @@
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use crate::algo::{Ranking, rank};
+use crate::answer::rank_options;
 use crate::read::{GraphReader, ReadError, SchemaView};
 use crate::store::{LocalGraph, StoreDir, StoreError};
 
@@ -52,7 +53,10 @@ impl Opened {
         if let Some(ranking) = self.ranking.get() {
             return Ok(ranking);
         }
-        let computed = rank(self.graph.projection()?);
+        // Undirected, as `kg rank` without `--directed`.
+        let projection = self.graph.projection()?;
+        let options = rank_options(&self.graph, projection, false)?;
+        let computed = rank(projection, &options);
         Ok(self.ranking.get_or_init(|| computed))
     }
 }

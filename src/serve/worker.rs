@@ -14,7 +14,9 @@ use std::time::Duration;
 use oxigraph::io::RdfSerializer;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, QuerySolution};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator,
+};
 
 use super::negotiate::{self, Answer, Chosen};
 use super::protocol::{Frame, FrameWriter, WorkHead, WorkRequest};
@@ -172,8 +174,8 @@ fn named(iris: &[String], what: &str) -> Result<Vec<NamedNode>, Failure> {
 
 fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> Result<(), Failure> {
     let cancellation = CancellationToken::new();
-    let mut query = crate::query::parse(&request.query, graph.prefixes(), cancellation.clone())
-        .map_err(|e| match e {
+    let query =
+        crate::query::parse(&request.query, graph.prefixes(), None).map_err(|e| match e {
             QueryError::Syntax(message) => Failure::answer(400, "syntax", message),
             e => Failure::answer(400, "bad_request", e),
         })?;
@@ -182,16 +184,26 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
     let SparqlDataset::Local {
         store,
         default_graphs: reader_defaults,
-    } = graph.sparql();
+    } = graph.sparql()
+    else {
+        return Err(Failure::answer(
+            500,
+            "internal",
+            "the worker reads a local store",
+        ));
+    };
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(cancellation.clone())
+        .for_query(query);
     if !default_graphs.is_empty() {
-        query
+        prepared
             .dataset_mut()
             .set_default_graph(default_graphs.into_iter().map(GraphName::from).collect());
     } else if reader_defaults != [GraphName::DefaultGraph] {
-        query.dataset_mut().set_default_graph(reader_defaults);
+        prepared.dataset_mut().set_default_graph(reader_defaults);
     }
     if !named_graphs.is_empty() {
-        query.dataset_mut().set_available_named_graphs(
+        prepared.dataset_mut().set_available_named_graphs(
             named_graphs
                 .into_iter()
                 .map(NamedOrBlankNode::from)
@@ -215,7 +227,7 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
         ),
         e => Failure::answer(400, "evaluation", e),
     };
-    let results = query.on_store(&store).execute().map_err(failed)?;
+    let results = prepared.on_store(&store).execute().map_err(failed)?;
     match results {
         QueryResults::Boolean(value) => {
             let format = results_choice(request)?;

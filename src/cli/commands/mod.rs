@@ -11,10 +11,11 @@ pub mod ingest;
 pub mod lookup;
 pub mod neighbors;
 pub mod path;
+pub mod push;
 pub mod query;
 pub mod rank;
 pub mod sentences;
-pub mod timeline;
-pub mod validate;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod timeline;
+pub mod validate;
