@@ -179,6 +179,15 @@ pub enum Problem {
     MissingLabel(String),
     #[error("{rows} row(s), the first here, name no `source`: their facts carry no provenance")]
     NoProvenance { rows: u64 },
+    /// A SHACL validation result: the focus node (with the path and value, when the shape
+    /// has them) breaks the shape's constraint.
+    #[error("{focus} breaks the shape {shape}: {message} ({component})")]
+    Shape {
+        focus: String,
+        shape: String,
+        message: String,
+        component: String,
+    },
 }
 
 /// What is wrong with a row's provenance.

@@ -3,6 +3,7 @@
 //! Chromium) are required when `KG_REQUIRE_PEERS=1` (CI) and skipped with a message otherwise.
 
 mod bad_inputs;
+mod build_stages;
 mod common;
 mod default_graph;
 mod export;

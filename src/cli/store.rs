@@ -35,6 +35,11 @@ pub struct StoreArgs {
     #[arg(long, value_name = "IRI", requires = "endpoint")]
     remote_graph: Option<String>,
 
+    /// Leave out what the ontology implies (the kg:inferred graph): the asserted facts only. With
+    /// kg build: do not run the reasoner
+    #[arg(long)]
+    no_inference: bool,
+
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -94,6 +99,11 @@ enum AuthMode {
 const DEFAULT_STORE: &str = "kg-store";
 
 impl StoreArgs {
+    /// Whether `--no-inference` was given.
+    pub fn no_inference(&self) -> bool {
+        self.no_inference
+    }
+
     /// The store folder.
     pub fn dir(&self) -> StoreDir {
         StoreDir::new(
@@ -138,7 +148,7 @@ impl StoreArgs {
             );
             build::build_embedded(&store)?;
         }
-        Ok(LocalGraph::open(store.current()?)?)
+        Ok(LocalGraph::open(store.current()?)?.with_inference(!self.no_inference))
     }
 }
 

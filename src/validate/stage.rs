@@ -82,9 +82,7 @@ fn location(origin: Option<&Origin>, fallback: &str) -> Location {
     }
 }
 
-/// A result as a build problem: "<focus> is not a valid <shape>: <message>".
-// The diagnostic module has no variant for shape results yet: `InvalidLiteral` reads right
-// ("{value} is not a valid {datatype}: {reason}") until one is added.
+/// A result as a build problem: "<focus> <path> = <value> breaks the shape <shape>: <message>".
 fn problem(result: &ValidationResult, prefixes: &Prefixes) -> Problem {
     let name = |term: &Term| match term {
         Term::NamedNode(n) => compact(n.as_str(), prefixes),
@@ -99,14 +97,11 @@ fn problem(result: &ValidationResult, prefixes: &Prefixes) -> Problem {
         focus.push_str(" = ");
         focus.push_str(&name(value));
     }
-    Problem::InvalidLiteral {
-        value: focus,
-        datatype: format!("shape {}", name(&result.source_shape)),
-        reason: format!(
-            "{} ({})",
-            result.message(),
-            compact(result.component.as_str(), &shacl_prefix())
-        ),
+    Problem::Shape {
+        focus,
+        shape: name(&result.source_shape),
+        message: result.message(),
+        component: compact(result.component.as_str(), &shacl_prefix()),
     }
 }
 
