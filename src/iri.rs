@@ -31,6 +31,28 @@ pub fn compact(iri: &str, prefixes: &Prefixes) -> String {
         .map_or_else(|| format!("<{iri}>"), |(p, local)| format!("{p}:{local}"))
 }
 
+/// The IRI a name spells, when it spells one: `<iri>`, an absolute `scheme://…` IRI, or
+/// `prefix:local` with a known prefix; `None` for anything else (an entity's name, say).
+///
+/// ```
+/// let prefixes = [("pto".to_owned(), "https://e/o#".to_owned())].into();
+/// assert_eq!(kg::iri::expand("pto:Person", &prefixes).as_deref(), Some("https://e/o#Person"));
+/// assert_eq!(kg::iri::expand("<urn:x>", &prefixes).as_deref(), Some("urn:x"));
+/// assert_eq!(kg::iri::expand("Steve Witkoff", &prefixes), None);
+/// ```
+pub fn expand(name: &str, prefixes: &Prefixes) -> Option<String> {
+    let name = name.trim();
+    if let Some(inner) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
+        return Some(inner.to_owned());
+    }
+    if name.contains("://") && !name.contains(char::is_whitespace) {
+        return Some(name.to_owned());
+    }
+    let (prefix, local) = name.split_once(':')?;
+    let namespace = prefixes.get(prefix)?;
+    (!local.contains(char::is_whitespace)).then(|| format!("{namespace}{local}"))
+}
+
 /// The part of an IRI after its last `#`, `/` or `:`.
 ///
 /// ```

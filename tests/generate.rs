@@ -66,7 +66,7 @@ fn a_build_stores_exactly_the_triples_of_equivalent_nt() {
 
         let store = dir.path().join("store");
         let output = kg()
-            .args(["build", "--format", "json", "--data"])
+            .args(["build", "--no-inference", "--format", "json", "--data"])
             .arg(data.join("data"))
             .arg("--ontology")
             .arg(data.join("ontology"))

@@ -27,6 +27,7 @@ fn projection(n: u32, edges: &[(u32, u32, u32)]) -> Projection {
                 target,
                 predicate,
                 evidence: vec![],
+                inferred: None,
             })
             .collect(),
         predicates: (0..3)

@@ -431,6 +431,7 @@ mod tests {
                 target,
                 predicate: 0,
                 evidence: vec![],
+                inferred: None,
             })
             .collect();
         ProjectionData {

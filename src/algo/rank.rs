@@ -94,7 +94,8 @@ impl Links {
         let n = projection.node_count();
         let mut successors: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
-        for edge in projection.edges() {
+        // Stated facts only: an inferred edge restates them (rank has its own symmetric rule).
+        for edge in projection.edges().filter(|e| e.inferred().is_none()) {
             let (source, target) = (edge.source(), edge.target());
             successors[source as usize].push(target);
             predecessors[target as usize].push(source);
@@ -124,7 +125,8 @@ pub fn rank(projection: &Projection, options: &RankOptions) -> Ranking {
     let n = projection.node_count();
     let mut out_degree = vec![0; n];
     let mut in_degree = vec![0; n];
-    for edge in projection.edges() {
+    // Stated facts only: an inferred edge restates them (rank has its own symmetric rule).
+    for edge in projection.edges().filter(|e| e.inferred().is_none()) {
         out_degree[edge.source() as usize] += 1;
         in_degree[edge.target() as usize] += 1;
     }
@@ -270,6 +272,7 @@ mod tests {
                 target,
                 predicate,
                 evidence: vec![],
+                inferred: None,
             })
             .collect();
         ProjectionData {

@@ -238,31 +238,12 @@ fn mark_inferred(graph: &dyn GraphReader, entity: &str, relation: &mut Relation)
         Direction::Out => (entity, relation.node.iri.as_str()),
         Direction::In => (relation.node.iri.as_str(), entity),
     };
-    let (Ok(subject), Ok(predicate), Ok(object)) = (
-        NamedNodeRef::new(subject),
-        NamedNodeRef::new(&relation.predicate.iri),
-        NamedNodeRef::new(object),
-    ) else {
-        return;
-    };
-    let Ok(Some(explanation)) =
-        crate::infer::explain(graph, subject.into(), predicate, object.into())
-    else {
-        return;
-    };
-    if explanation.status != crate::infer::Status::Inferred {
-        return;
+    if let Some((rule, evidence)) =
+        crate::infer::supporting_evidence(graph, subject, &relation.predicate.iri, object)
+    {
+        relation.evidence = evidence;
+        relation.inferred = Some(rule);
     }
-    let mut evidence = Vec::new();
-    let mut pending = vec![&explanation];
-    while let Some(step) = pending.pop() {
-        evidence.extend(step.evidence.iter().cloned());
-        pending.extend(&step.premises);
-    }
-    evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
-    evidence.dedup();
-    relation.evidence = evidence;
-    relation.inferred = explanation.rule;
 }
 
 /// The relations pointing at the entity (statements and sentences excepted).

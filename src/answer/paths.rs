@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::{Labelled, node, predicate, truncation_name};
 use crate::algo::{Paths, Truncation};
 use crate::graph::{Evidence, Projection, Step};
+use crate::read::GraphReader;
 
 /// One hop of a path.
 #[derive(Debug, Clone, Serialize)]
@@ -17,8 +18,12 @@ pub struct Hop {
     pub to: Labelled,
     /// `forward` when walked from the fact's subject to its object, else `backward`.
     pub direction: &'static str,
-    /// Where the fact is stated.
+    /// Where the fact is stated; for an inferred fact, where the facts it rests on are (once
+    /// [`PathsAnswer::explain_inferred`] has looked them up).
     pub evidence: Vec<Evidence>,
+    /// The rule that inferred the fact, when no input states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
 }
 
 /// One path.
@@ -53,6 +58,7 @@ fn hop(projection: &Projection, from: u32, step: Step) -> Hop {
         to: node(projection, step.node),
         direction: if step.forward { "forward" } else { "backward" },
         evidence: projection.edge(step.edge).evidence().collect(),
+        inferred: projection.edge(step.edge).inferred().map(str::to_owned),
     }
 }
 
@@ -87,6 +93,27 @@ impl PathsAnswer {
             paths,
         }
         .with_truncation(found.truncated)
+    }
+
+    /// Gives each inferred hop the evidence of the stated facts its derivation rests on (read
+    /// from the graph's `kg:inferred` derivations); a hop whose derivation cannot be read keeps
+    /// none.
+    pub fn explain_inferred(&mut self, graph: &dyn GraphReader) {
+        for hop in self.paths.iter_mut().flat_map(|p| &mut p.hops) {
+            if hop.inferred.is_none() {
+                continue;
+            }
+            let (subject, object) = if hop.direction == "forward" {
+                (&hop.from.iri, &hop.to.iri)
+            } else {
+                (&hop.to.iri, &hop.from.iri)
+            };
+            if let Some((_, evidence)) =
+                crate::infer::supporting_evidence(graph, subject, &hop.predicate.iri, object)
+            {
+                hop.evidence = evidence;
+            }
+        }
     }
 
     fn with_truncation(mut self, truncation: Option<Truncation>) -> Self {

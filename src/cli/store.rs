@@ -18,13 +18,21 @@ use kg::store::{LocalGraph, StoreDir};
 use oxigraph::model::NamedNode;
 
 use super::commands::build;
+use super::number;
 
-/// The graph every command reads or writes.
+/// A store folder, for the commands that write one or serve one (`kg build`, `kg serve`).
 #[derive(Debug, Args)]
-pub struct StoreArgs {
+pub struct LocalStoreArgs {
     /// The store folder [default: ./kg-store]
     #[arg(long, env = "KG_STORE", value_name = "DIR", value_hint = ValueHint::DirPath)]
     store: Option<PathBuf>,
+}
+
+/// The graph a reading command reads: a store folder or a SPARQL endpoint.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    local: LocalStoreArgs,
 
     /// Read from a SPARQL endpoint (its query URL) instead of a store folder
     #[arg(long, value_name = "URL", value_hint = ValueHint::Url)]
@@ -35,8 +43,7 @@ pub struct StoreArgs {
     #[arg(long, value_name = "IRI", requires = "endpoint")]
     remote_graph: Option<String>,
 
-    /// Leave out what the ontology implies (the kg:inferred graph): the asserted facts only. With
-    /// kg build: do not run the reasoner
+    /// Leave out what the ontology implies (the kg:inferred graph): the stated facts only
     #[arg(long)]
     no_inference: bool,
 
@@ -66,12 +73,12 @@ pub struct ConnectionArgs {
     auth: AuthMode,
 
     /// Seconds one request may take (connect, send, answer)
-    #[arg(long = "http-timeout", value_name = "SECONDS", default_value_t = 600)]
+    #[arg(long = "http-timeout", value_name = "SECONDS", default_value_t = 600, value_parser = number(1, 86_400))]
     http_timeout: u64,
 
     /// Retries of a request that failed for a transient reason (5xx, 408, 429, a broken
     /// connection), with a backoff from 0.5 s doubling each time; none for other 4xx answers
-    #[arg(long, value_name = "N", default_value_t = 4)]
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(0..=100))]
     retries: u32,
 
     /// Where projections of remote graphs are cached [default: $XDG_CACHE_HOME/kg/remote, else
@@ -85,7 +92,7 @@ pub struct ConnectionArgs {
 
     /// Read remote answers in pages of N rows (ORDER BY, OFFSET) [default: one request, paged only
     /// when the server cuts the answer at its row limit]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = number(1, u64::from(u32::MAX)))]
     page_size: Option<u64>,
 }
 
@@ -98,12 +105,7 @@ enum AuthMode {
 /// The default store folder, in the current directory.
 const DEFAULT_STORE: &str = "kg-store";
 
-impl StoreArgs {
-    /// Whether `--no-inference` was given.
-    pub fn no_inference(&self) -> bool {
-        self.no_inference
-    }
-
+impl LocalStoreArgs {
     /// The store folder.
     pub fn dir(&self) -> StoreDir {
         StoreDir::new(
@@ -113,6 +115,24 @@ impl StoreArgs {
         )
     }
 
+    /// The store folder's current generation. When no graph was built in the default folder
+    /// yet, the embedded default is built first, so that reading works out of the box; an
+    /// explicit `--store` that was never built is an error.
+    pub fn open(&self) -> anyhow::Result<LocalGraph> {
+        let store = self.dir();
+        if self.store.is_none() && !store.is_built() {
+            let _ = writeln!(
+                io::stderr(),
+                "kg: no graph in {} yet: building the embedded peace-talks graph first",
+                store.root().display()
+            );
+            build::build_embedded(&store)?;
+        }
+        Ok(LocalGraph::open(store.current()?)?)
+    }
+}
+
+impl StoreArgs {
     /// The graph to read: the endpoint when one is given, else the store folder's current
     /// generation. When no graph was built in the default folder yet, the embedded default is
     /// built first, so `kg query` works out of the box; an explicit `--store` that was never
@@ -137,18 +157,10 @@ impl StoreArgs {
         Ok(Box::new(self.open_local()?))
     }
 
-    /// The store folder's current generation (what `kg push` sends).
+    /// The store folder's current generation (what `kg push` sends), with or without the
+    /// inferred graph as `--no-inference` says.
     pub fn open_local(&self) -> anyhow::Result<LocalGraph> {
-        let store = self.dir();
-        if self.store.is_none() && !store.is_built() {
-            let _ = writeln!(
-                io::stderr(),
-                "kg: no graph in {} yet: building the embedded peace-talks graph first",
-                store.root().display()
-            );
-            build::build_embedded(&store)?;
-        }
-        Ok(LocalGraph::open(store.current()?)?.with_inference(!self.no_inference))
+        Ok(self.local.open()?.with_inference(!self.no_inference))
     }
 }
 

@@ -10,7 +10,8 @@ use std::io::Write;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer, WriterQuadSerializer};
 use oxigraph::model::{
-    GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, QuadRef, Term, TermRef, Triple, TripleRef,
+    GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, QuadRef, Term, TermRef,
+    Triple, TripleRef,
 };
 
 use super::escape::is_xml_char;
@@ -126,17 +127,29 @@ pub fn write(
     format: ExportFormat,
     out: &mut dyn Write,
 ) -> Result<usize, ExportError> {
+    let mut writer = QuadWriter::new(format, graph.prefixes(), out)?;
     if *scope == GraphScope::All && is_triple_format(format) {
-        let count = graph.named_graphs()?.len();
+        // A triple format holds the graph as the reading commands see it: the stated triples
+        // and the inferred ones (unless the reader leaves them out). Other named graphs have
+        // no place in it.
+        let inferred = NamedOrBlankNode::from(kg::INFERRED.into_owned());
+        let count = graph
+            .named_graphs()?
+            .iter()
+            .filter(|g| **g != inferred)
+            .count();
         if count > 0 {
             return Err(ExportError::NamedGraphs { format, count });
         }
+        for triple in graph.triples(None, None, None) {
+            writer.write(triple?.as_ref().in_graph(GraphNameRef::DefaultGraph))?;
+        }
+        return writer.finish();
     }
     let quads = graph.quads(scope).map_err(|e| match e {
         ReadError::UnknownGraph(graph) => ExportError::UnknownGraph { graph },
         e => ExportError::Read(e),
     })?;
-    let mut writer = QuadWriter::new(format, graph.prefixes(), out)?;
     for quad in quads {
         writer.write(quad?.as_ref())?;
     }

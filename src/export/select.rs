@@ -245,6 +245,7 @@ mod tests {
             target,
             predicate,
             evidence: Vec::new(),
+            inferred: None,
         };
         let term = |iri: &str| (iri.to_owned(), iri.to_owned());
         ProjectionData {

@@ -32,6 +32,8 @@ pub struct EdgeData {
     pub predicate: u32,
     /// Evidence.
     pub evidence: Vec<Evidence>,
+    /// The rule that inferred the fact, `None` when the inputs state it.
+    pub inferred: Option<String>,
 }
 
 /// The datatype or language tag of attribute values, to assemble.
@@ -354,6 +356,10 @@ fn merge_edges(mut edges: Vec<EdgeData>) -> Vec<EdgeData> {
                     == (edge.source, edge.target, edge.predicate) =>
             {
                 last.evidence.extend(edge.evidence);
+                // A fact both stated and inferred is a stated one.
+                if edge.inferred.is_none() {
+                    last.inferred = None;
+                }
             }
             _ => merged.push(edge),
         }
@@ -377,12 +383,15 @@ fn encode_edges(
     let mut first_evidence = 0_u32;
     for edge in edges {
         let count = word_count(edge.evidence.len(), "evidence")?;
+        let (rule_at, rule_len) = strings.optional(edge.inferred.as_deref())?;
         out.extend([
             edge.source,
             edge.target,
             edge.predicate,
             first_evidence,
             count,
+            rule_at,
+            rule_len,
         ]);
         first_evidence = first_evidence
             .checked_add(count)

@@ -1,14 +1,14 @@
 //! Building the projection from the facts a build emits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use oxigraph::model::{Literal, NamedNode, Term as RdfTerm};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term as RdfTerm, Triple};
 
 use super::assemble::{EdgeData, LiteralTypeData, NodeData, ProjectionData};
 use super::file::ProjectionFileError;
 use super::{Evidence, NameKind, Projection};
 use crate::ingest::literal::stored_form;
-use crate::ingest::{EmittedFact, EntityIndex, FactOrigin};
+use crate::ingest::{EmittedFact, EntityIndex};
 use crate::iri::local_name;
 use crate::names::{fold, label_rank};
 use crate::schema::Ontology;
@@ -135,7 +135,7 @@ impl<'a> ProjectionBuilder<'a> {
     /// become edges (the same fact from several rows becomes one edge with all the evidence),
     /// and every literal fact but an `rdfs:label` becomes an attribute of its node, in the form
     /// the store keeps (the store holds each triple once, and so do the attributes). Labels and
-    /// aliases of RDF inputs name no node.
+    /// aliases name nodes whether a table or an RDF input gives them.
     pub fn add(&mut self, emitted: EmittedFact<'_>) {
         let fact = emitted.fact;
         let Some(&subject) = self.node_of.get(&fact.subject) else {
@@ -151,9 +151,6 @@ impl<'a> ProjectionBuilder<'a> {
             self.data
                 .attributes
                 .push(subject, property, literal_type, literal.value());
-        }
-        if emitted.origin == FactOrigin::Rdf && matches!(fact.object, RdfTerm::Literal(_)) {
-            return;
         }
         match &fact.object {
             RdfTerm::Literal(literal) if predicate == rdfs::LABEL => {
@@ -190,6 +187,7 @@ impl<'a> ProjectionBuilder<'a> {
                     target,
                     predicate,
                     evidence,
+                    inferred: None,
                 });
             }
             _ => {}
@@ -231,6 +229,57 @@ impl<'a> ProjectionBuilder<'a> {
         }
     }
 
+    /// Takes in the relations a build derived (the reasoner's triples between two entities):
+    /// each becomes an inferred edge where it links two entities that no stated fact links
+    /// in either direction, so that paths gain what the ontology implies (a transitive
+    /// shortcut, a chain, a co-referent's ties) without repeating each stated hop under its
+    /// super-properties and inverses. One edge per pair of entities, by the rule order below.
+    /// Call it after the stated facts.
+    pub fn add_derived(&mut self, relations: &[(Triple, &'static str)]) {
+        let linked: HashSet<(u32, u32)> = self
+            .data
+            .edges
+            .iter()
+            .map(|e| (e.source.min(e.target), e.source.max(e.target)))
+            .collect();
+        let mut chosen: HashMap<(u32, u32), Candidate> = HashMap::new();
+        for (triple, rule) in relations {
+            let (NamedOrBlankNode::NamedNode(subject), RdfTerm::NamedNode(object)) =
+                (&triple.subject, &triple.object)
+            else {
+                continue;
+            };
+            let (Some(&source), Some(&target)) =
+                (self.node_of.get(subject), self.node_of.get(object))
+            else {
+                continue;
+            };
+            let pair = (source.min(target), source.max(target));
+            if source == target || linked.contains(&pair) {
+                continue;
+            }
+            let predicate = self.predicate(&triple.predicate);
+            let candidate = (rule_preference(rule), predicate, source, target, *rule);
+            chosen
+                .entry(pair)
+                .and_modify(|kept| {
+                    if (candidate.0, candidate.1, candidate.2) < (kept.0, kept.1, kept.2) {
+                        *kept = candidate;
+                    }
+                })
+                .or_insert(candidate);
+        }
+        for (_, predicate, source, target, rule) in chosen.into_values() {
+            self.data.edges.push(EdgeData {
+                source,
+                target,
+                predicate,
+                evidence: Vec::new(),
+                inferred: Some(rule.to_owned()),
+            });
+        }
+    }
+
     /// The finished projection.
     ///
     /// # Errors
@@ -258,4 +307,17 @@ fn intern(
     table.push((iri.as_str().to_owned(), label));
     index_of.insert(iri.clone(), index);
     index
+}
+
+/// A derived relation that may become the edge of a pair of entities: (its rule's
+/// [`rule_preference`], predicate, source, target, rule).
+type Candidate = (usize, u32, u32, u32, &'static str);
+
+/// Which derived relation between two entities becomes their edge, best first: a co-referent's
+/// ties (`eq-rep-*`), transitive shortcuts, chains, then inverses, symmetry and super-properties.
+fn rule_preference(rule: &str) -> usize {
+    const ORDER: [&str; 7] = [
+        "eq-rep-s", "eq-rep-o", "prp-trp", "prp-spo2", "prp-symp", "prp-inv1", "prp-inv2",
+    ];
+    ORDER.iter().position(|r| *r == rule).unwrap_or(ORDER.len())
 }

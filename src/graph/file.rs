@@ -16,7 +16,8 @@
 //!                 first attribute, attribute count)
 //!   node types × class index
 //!   attributes × (property, value offset, value length, literal type), grouped by node
-//!   edges      × (subject, object, predicate, first evidence, evidence count), sorted by subject
+//!   edges      × (subject, object, predicate, first evidence, evidence count, rule offset,
+//!                 rule length + 1 or 0 for an asserted fact), sorted by subject
 //!   evidence   × (document, sentence + 1 or 0, date offset, date length + 1 or 0, text offset,
 //!                 text length + 1 or 0)
 //!   out        node count + 1 offsets into the edges (edges are sorted by subject)
@@ -36,7 +37,7 @@ use super::{
 };
 
 const MAGIC: &[u8; 6] = b"KGPROJ";
-const VERSION: u16 = 3;
+const VERSION: u16 = 4;
 const HEADER: usize = 6 + 2 + 8 + 8;
 
 /// Errors reading, writing or assembling a projection.
@@ -64,6 +65,7 @@ impl Projection {
             strings,
             words,
             layout: Layout::default(),
+            asserted_only: false,
         };
         projection.layout = projection.check()?;
         Ok(projection)
@@ -169,6 +171,12 @@ impl Projection {
             let at = l.nodes + i * NODE_WORDS;
             for pair in 0..3 {
                 self.check_string(w(at + 2 * pair), w(at + 2 * pair + 1))?;
+            }
+        }
+        for i in 0..l.edge_count {
+            let at = l.edges + i * EDGE_WORDS;
+            if let Some(len) = w(at + 6).checked_sub(1) {
+                self.check_string(w(at + 5), len)?;
             }
         }
         for i in 0..l.evidence_count {
@@ -411,6 +419,7 @@ mod tests {
                     target: 0,
                     predicate: 0,
                     evidence: vec![],
+                    inferred: None,
                 },
                 EdgeData {
                     source: 0,
@@ -422,6 +431,7 @@ mod tests {
                         date: Some("--11".into()),
                         text: Some("Words.".into()),
                     }],
+                    inferred: None,
                 },
                 EdgeData {
                     source: 0,
@@ -433,6 +443,7 @@ mod tests {
                         date: None,
                         text: None,
                     }],
+                    inferred: None,
                 },
             ],
             classes: vec![("https://o/C".into(), "C".into())],

@@ -171,10 +171,17 @@ impl<'a> Edge<'a> {
     }
 
     /// The evidence of the fact, possibly from several rows, ordered by document and sentence.
+    /// An inferred edge has none of its own: [`crate::infer::supporting_evidence`] finds the
+    /// evidence of the facts it rests on.
     pub fn evidence(&self) -> impl Iterator<Item = Evidence> + 'a {
         let projection = self.projection;
         let start = self.word(3) as usize;
         (start..start + self.word(4) as usize).map(move |i| projection.evidence(i))
+    }
+
+    /// The rule that inferred the fact (`prp-trp`), or `None` for a fact the inputs state.
+    pub fn inferred(&self) -> Option<&'a str> {
+        self.projection.optional_string(self.word(5), self.word(6))
     }
 }
 
@@ -235,7 +242,7 @@ pub struct Step {
 const TERM_WORDS: usize = 4;
 const DOCUMENT_WORDS: usize = 2;
 const NODE_WORDS: usize = 10;
-const EDGE_WORDS: usize = 5;
+const EDGE_WORDS: usize = 7;
 const EVIDENCE_WORDS: usize = 6;
 const NAME_WORDS: usize = 4;
 const LITERAL_TYPE_WORDS: usize = 3;
@@ -277,6 +284,8 @@ pub struct Projection {
     strings: String,
     words: Vec<u8>,
     layout: Layout,
+    /// A view flag, not part of the file: leave out the edges the reasoner inferred.
+    asserted_only: bool,
 }
 
 impl Projection {
@@ -347,10 +356,13 @@ impl Projection {
 
     /// All edges, in index order (sorted by subject, object, predicate).
     pub fn edges(&self) -> impl Iterator<Item = Edge<'_>> {
-        (0_u32..).take(self.edge_count()).map(move |index| Edge {
-            projection: self,
-            index,
-        })
+        (0_u32..)
+            .take(self.edge_count())
+            .filter(move |&index| self.shows(index))
+            .map(move |index| Edge {
+                projection: self,
+                index,
+            })
     }
 
     fn term(&self, start: usize, index: u32) -> Term<'_> {
@@ -482,6 +494,18 @@ impl Projection {
         (start..end).map(move |i| self.word(self.layout.in_edges + i))
     }
 
+    /// Leaves the inferred edges out of [`Self::edges`], [`Self::steps`] and
+    /// [`Self::steps_into`] (`--no-inference`); the raw adjacency ([`Self::out_edges`],
+    /// [`Self::in_edges`]) still has them.
+    pub fn leave_out_inferred(&mut self) {
+        self.asserted_only = true;
+    }
+
+    /// Whether an edge is part of the view: every edge, or only asserted ones.
+    fn shows(&self, edge: u32) -> bool {
+        !self.asserted_only || self.edge(edge).inferred().is_none()
+    }
+
     /// The steps leaving `node`: along outgoing edges forward and, unless `directed`, along
     /// incoming edges backward.
     pub fn steps(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
@@ -498,7 +522,9 @@ impl Projection {
                 node: self.edge(edge).source(),
                 forward: false,
             });
-        forward.chain(backward)
+        forward
+            .chain(backward)
+            .filter(move |step| self.shows(step.edge))
     }
 
     /// The steps reaching `node` when walking towards it (for the backward half of a
@@ -518,7 +544,9 @@ impl Projection {
                 node: self.edge(edge).target(),
                 forward: false,
             });
-        forward.chain(backward)
+        forward
+            .chain(backward)
+            .filter(move |step| self.shows(step.edge))
     }
 
     /// The node with this IRI (a scan: names, not IRIs, are indexed).

@@ -397,3 +397,34 @@ fn parse_premises(node: &NamedNode, text: &str) -> Result<Vec<Triple>, ExplainEr
             reason: e.to_string(),
         })
 }
+
+/// For a triple between two IRIs that the reasoner inferred: its rule and the evidence of the
+/// stated facts its derivation rests on, sorted and without repeats. `None` when the triple is
+/// stated, unknown, or its derivation cannot be read (a graph built without inference).
+pub fn supporting_evidence(
+    graph: &dyn GraphReader,
+    subject: &str,
+    predicate: &str,
+    object: &str,
+) -> Option<(String, Vec<Evidence>)> {
+    let (Ok(subject), Ok(predicate), Ok(object)) = (
+        NamedNodeRef::new(subject),
+        NamedNodeRef::new(predicate),
+        NamedNodeRef::new(object),
+    ) else {
+        return None;
+    };
+    let explanation = explain(graph, subject.into(), predicate, object.into()).ok()??;
+    if explanation.status != Status::Inferred {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    let mut pending = vec![&explanation];
+    while let Some(step) = pending.pop() {
+        evidence.extend(step.evidence.iter().cloned());
+        pending.extend(&step.premises);
+    }
+    evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
+    evidence.dedup();
+    Some((explanation.rule?, evidence))
+}

@@ -47,7 +47,7 @@ use std::collections::BTreeMap;
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 
 use self::engine::{Clash, Engine, Stop};
-pub use self::explain::{ExplainedTerm, Explanation, Status, explain};
+pub use self::explain::{ExplainedTerm, Explanation, Status, explain, supporting_evidence};
 use self::output::{Classes, Inferred, derivation_of, materialise};
 pub use self::rules::{Rule, RuleKind, RuleSet, UnknownRule};
 pub use self::stage::{InferenceStage, statement_iri};

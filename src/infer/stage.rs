@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Location, Problem, Severity};
 use crate::pipeline::derive::{Derived, Stage, StageInput};
 use crate::schema::Ontology;
 use crate::vocab::STATEMENT_PATH;
+use crate::vocab::rdf;
 
 /// The reasoner as a build stage (see the [module](super) documentation).
 #[derive(Debug, Clone, Default)]
@@ -60,6 +61,12 @@ impl Stage for InferenceStage {
                 predicate,
                 object,
             } = inferred.triple;
+            if matches!(object, Term::NamedNode(_)) && predicate.as_ref() != rdf::TYPE {
+                derived.relations.push((
+                    Triple::new(subject.clone(), predicate.clone(), object.clone()),
+                    inferred.rule.name(),
+                ));
+            }
             derived
                 .quads
                 .push(Quad::new(subject, predicate, object, graph.clone()));

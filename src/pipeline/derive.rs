@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use oxigraph::model::{NamedNode, Quad};
+use oxigraph::model::{NamedNode, Quad, Triple};
 
 use crate::diagnostic::Diagnostic;
 use crate::ingest::FactSet;
@@ -32,6 +32,9 @@ pub struct Derived {
     pub diagnostics: Vec<Diagnostic>,
     /// Counts for the build summary (derived triples by rule, results by severity, ...).
     pub counts: BTreeMap<String, u64>,
+    /// Derived triples the graph projection should hold as edges (those between two entities),
+    /// each with how it was derived (a rule's name).
+    pub relations: Vec<(Triple, &'static str)>,
 }
 
 /// A step that derives data from the checked inputs.
@@ -55,6 +58,8 @@ pub struct DerivedData {
     pub diagnostics: Vec<Diagnostic>,
     /// Each stage's counts, by stage name.
     pub counts: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Every derived relation, stage after stage.
+    pub relations: Vec<(Triple, &'static str)>,
 }
 
 /// Runs the stages in order on the asserted facts.
@@ -64,6 +69,7 @@ pub fn run_stages(stages: &[&dyn Stage], input: StageInput<'_>) -> DerivedData {
         let derived = stage.run(input);
         all.quads.extend(derived.quads);
         all.diagnostics.extend(derived.diagnostics);
+        all.relations.extend(derived.relations);
         all.counts.insert(stage.name().to_owned(), derived.counts);
     }
     all

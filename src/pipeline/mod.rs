@@ -142,6 +142,7 @@ pub fn build(
                 Ok(())
             };
             let result = prepared.emit(&mut send, &mut |fact| builder.add(fact), progress);
+            builder.add_derived(&derived.relations);
             let result = result.and_then(|()| sender.send(batch));
             drop(sender);
             // The projection is assembled while the store finishes writing.

@@ -195,7 +195,8 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
             b'+' | b'-' | b'*' | b'/' | b'^' => counted = true,
             b'0'..=b'9' => i = number_end(bytes, i),
             b':' => i = local_end(bytes, i),
-            b'\\' => i += 1,
+            // An escape (`\n`, `ex:a\.b`) covers the whole character after it.
+            b'\\' => i += text[i..].chars().next().map_or(0, char::len_utf8),
             c if is_name_byte(c) => {
                 let end = name_end(bytes, start);
                 if bytes.get(end) == Some(&b':') {
@@ -361,6 +362,14 @@ mod tests {
     fn counts(text: &str) -> (usize, usize) {
         let screened = screen(text, &limits(1000, 1000)).unwrap();
         (screened.depth, screened.operators)
+    }
+
+    #[test]
+    fn an_escape_before_a_wide_character_is_read_whole() {
+        // Found by tests/fuzz.rs: the byte after `\` was taken for a whole character.
+        for text in ["\\Çb", "SELECT * { ?s ?p ex:a\\é }", "\\"] {
+            let _ = screen(text, &limits(1000, 1000));
+        }
     }
 
     #[test]

@@ -270,6 +270,7 @@ fn edges(
             target,
             predicate,
             evidence: evidence.get(&key).cloned().unwrap_or_default(),
+            inferred: None,
         });
     }
     Ok(())

@@ -24,6 +24,7 @@ use super::record::{PushRecord, staging_graph};
 use super::sparql::Service;
 use super::{RemoteError, digest};
 use crate::read::{GraphReader, GraphScope, ReadError};
+use crate::vocab::kg;
 
 /// Batch size over the Graph Store Protocol.
 pub const GRAPH_STORE_BATCH: usize = 50_000;
@@ -266,8 +267,15 @@ fn plan(
         if name == options.graph {
             return Err(PushError::TargetClash(name));
         }
+        // kg's inferred graph has one IRI in every store: on a server shared by several graphs
+        // it goes under its own target's IRI, so that two pushes never meet.
+        let target = if name.as_ref() == kg::INFERRED {
+            inferred_target(&options.graph)
+        } else {
+            name.clone()
+        };
         graphs.push(PushedGraph {
-            target: name.clone(),
+            target,
             source: Some(name),
             local: 0,
             remote: None,
@@ -435,6 +443,18 @@ fn date_time(seconds: u64) -> String {
         rest % 3_600 / 60,
         rest % 60
     )
+}
+
+/// Where kg push sends the inferred graph of a store pushed to `target`: `<target>/inferred`
+/// (`<target>inferred` when the target ends with `/` or `#`).
+pub fn inferred_target(target: &NamedNode) -> NamedNode {
+    let iri = target.as_str();
+    let joint = if iri.ends_with('/') || iri.ends_with('#') {
+        ""
+    } else {
+        "/"
+    };
+    NamedNode::new_unchecked(format!("{iri}{joint}inferred"))
 }
 
 #[cfg(test)]

@@ -4,19 +4,20 @@
 //! `/api/info`. Each answer is computed in process on the bounded blocking pool, within the
 //! path and neighbourhood bounds.
 //!
-//! `/api/explain` and `/api/validate` answer 501 until `kg explain` and `kg validate` land.
+//! `/api/explain` and `/api/validate` answer as `kg explain` and `kg validate` do.
 
 use std::collections::HashSet;
+use std::str::FromStr as _;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use oxigraph::model::NamedNode;
+use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
 use super::app::AppState;
-use super::body::{ApiError, json_answer};
+use super::body::{ApiError, json_answer, json_bytes};
 use super::params::Params;
 use crate::algo::{
     PathQuery, all_shortest_paths, k_shortest_paths, limits, neighbourhood, shortest_path,
@@ -27,6 +28,7 @@ use crate::answer::{
 use crate::graph::{Projection, Resolution, resolve_entity};
 use crate::names::{fold, resolve_relation};
 use crate::read::GraphReader as _;
+use crate::validate::Shapes;
 use crate::vocab::kg;
 
 /// An entity in an error's list of candidates or suggestions.
@@ -275,7 +277,9 @@ pub async fn path(State(state): State<Arc<AppState>>, request: Request) -> Respo
                     }
                     None => shortest_path(projection, from, to, &query),
                 };
-                Ok(json_answer(&PathsAnswer::new(projection, from, to, &found)))
+                let mut answer = PathsAnswer::new(projection, from, to, &found);
+                answer.explain_inferred(graph);
+                Ok(json_answer(&answer))
             })
             .await,
     )
@@ -386,21 +390,91 @@ pub async fn sentence(State(state): State<Arc<AppState>>, request: Request) -> R
     )
 }
 
-/// `/api/explain`: not yet — `kg explain` (src/infer) is being written.
-pub async fn explain() -> Response {
-    not_yet("explain", "kg explain")
-}
-
-/// `/api/validate`: not yet — `kg validate` (src/validate) is being written.
-pub async fn validate() -> Response {
-    not_yet("validate", "kg validate")
-}
-
-fn not_yet(route: &str, command: &str) -> Response {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "not_implemented",
-        format!("/api/{route} is not available yet: this kg has no `{command}`"),
+/// `kg explain S P O --format json`: `s`, `p` and `o` as IRIs, prefixed names or names (an
+/// entity's for `s` and `o`, a relation's for `p`; `o` may be an N-Triples literal). 404 when
+/// the graph neither states nor infers the triple.
+pub async fn explain(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let params = params(&request);
+    done(
+        state
+            .blocking(move |opened| {
+                let graph = &opened.graph;
+                let projection = graph.projection().map_err(ApiError::internal)?;
+                let prefixes = graph.prefixes();
+                let named = |name: &str, what: &str| -> Result<NamedNode, ApiError> {
+                    let iri = match crate::iri::expand(name, prefixes) {
+                        Some(iri) => iri,
+                        None => projection.node(entity(projection, name)?).iri().to_owned(),
+                    };
+                    NamedNode::new(iri)
+                        .map_err(|e| ApiError::bad_request(format!("{what}={name:?}: {e}")))
+                };
+                let subject = named(params.required("s")?, "s")?;
+                let p = params.required("p")?;
+                let predicate = if p == "a" {
+                    crate::vocab::rdf::TYPE.into_owned()
+                } else if let Some(iri) = crate::iri::expand(p, prefixes) {
+                    NamedNode::new(iri)
+                        .map_err(|e| ApiError::bad_request(format!("p={p:?}: {e}")))?
+                } else {
+                    let found = relations(projection, prefixes, &[p.to_owned()], "p")?;
+                    let mut found = found.into_iter();
+                    match (found.next(), found.next()) {
+                        (Some(one), None) => NamedNode::new(projection.predicate(one).iri)
+                            .map_err(ApiError::internal)?,
+                        _ => {
+                            return Err(ApiError::bad_request(format!(
+                                "p={p:?} names several relations: give its IRI"
+                            )));
+                        }
+                    }
+                };
+                let o = params.required("o")?;
+                let object: Term = if o.starts_with('"') {
+                    Term::from_str(o).map_err(|e| ApiError::bad_request(format!("o={o:?}: {e}")))?
+                } else {
+                    named(o, "o")?.into()
+                };
+                let explanation = crate::infer::explain(
+                    graph,
+                    subject.as_ref().into(),
+                    predicate.as_ref(),
+                    object.as_ref(),
+                )
+                .map_err(ApiError::internal)?;
+                match explanation {
+                    Some(explanation) => Ok(json_answer(&explanation)),
+                    None => Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "not_found",
+                        format!(
+                            "the graph neither states nor infers {subject} {predicate} {object}"
+                        ),
+                    )),
+                }
+            })
+            .await,
     )
-    .into_response()
+}
+
+/// `kg validate --format json`: the graph against the peace-talks shapes.
+pub async fn validate(State(state): State<Arc<AppState>>) -> Response {
+    done(
+        state
+            .blocking(move |opened| {
+                let graph = &opened.graph;
+                let shapes = Shapes::peace_talks().map_err(ApiError::internal)?;
+                let mut report =
+                    crate::validate::validate(graph, &shapes).map_err(ApiError::internal)?;
+                report.locate(graph).map_err(ApiError::internal)?;
+                let mut prefixes = shapes.prefixes().clone();
+                prefixes.extend(graph.prefixes().clone());
+                let mut bytes = Vec::new();
+                report
+                    .write_json(&prefixes, &mut bytes)
+                    .map_err(ApiError::internal)?;
+                Ok(json_bytes(bytes))
+            })
+            .await,
+    )
 }

@@ -89,15 +89,20 @@ pub fn json_answer(value: &impl serde::Serialize) -> Response {
     match serde_json::to_vec_pretty(value) {
         Ok(mut bytes) => {
             bytes.push(b'\n');
-            let mut response = bytes.into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
+            json_bytes(bytes)
         }
         Err(e) => ApiError::internal(e).into_response(),
     }
+}
+
+/// JSON already written (by the writer a command uses), as an answer.
+pub fn json_bytes(bytes: Vec<u8>) -> Response {
+    let mut response = bytes.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// A piece of a streamed body: bytes, or the mark that the body is whole.

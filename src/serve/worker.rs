@@ -173,6 +173,9 @@ fn named(iris: &[String], what: &str) -> Result<Vec<NamedNode>, Failure> {
 }
 
 fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> Result<(), Failure> {
+    // The limits of `kg query`'s defaults, before the parser sees the text.
+    crate::query::screen(&request.query, &crate::query::SyntaxLimits::DEFAULT)
+        .map_err(|e| Failure::answer(400, "too_large", e))?;
     let cancellation = CancellationToken::new();
     let query =
         crate::query::parse(&request.query, graph.prefixes(), None).map_err(|e| match e {

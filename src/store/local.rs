@@ -89,7 +89,10 @@ impl GraphReader for LocalGraph {
         if let Some(projection) = self.projection.get() {
             return Ok(projection);
         }
-        let loaded = projection_file::load(&self.generation.projection_path())?;
+        let mut loaded = projection_file::load(&self.generation.projection_path())?;
+        if !self.inference {
+            loaded.leave_out_inferred();
+        }
         Ok(self.projection.get_or_init(|| loaded))
     }
 
@@ -129,7 +132,12 @@ impl GraphReader for LocalGraph {
     }
 
     fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError> {
-        Ok(self.store.named_graphs().collect::<Result<_, _>>()?)
+        let mut graphs: Vec<NamedOrBlankNode> =
+            self.store.named_graphs().collect::<Result<_, _>>()?;
+        if !self.inference {
+            graphs.retain(|g| *g != NamedOrBlankNode::from(kg::INFERRED.into_owned()));
+        }
+        Ok(graphs)
     }
 
     fn sparql(&self) -> SparqlDataset {

@@ -2,7 +2,8 @@
 
 Usage: rdf_isomorphic.py REFERENCE.nt FORMAT=PATH [FORMAT=PATH ...]
 FORMAT is an rdflib format name (turtle, nt, nquads, trig, xml, json-ld). The reference is
-N-Triples. A file in a quad format must hold its triples in the default graph only. Prints, as
+N-Triples: the graph as `kg query` sees it (stated and inferred triples). A file in a quad format
+is compared by the union of its graphs (kg keeps the inferred triples in a named graph). Prints, as
 JSON, {PATH: {"triples": N, "isomorphic": true|false, "named_graphs": N}}; exits non-zero with
 rdflib's message when a file does not parse.
 """
@@ -26,10 +27,9 @@ def load(fmt: str, path: str) -> tuple[rdflib.Graph, int]:
     default = rdflib.Graph()
     named = 0
     for context in dataset.graphs():
-        if context.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID:
-            for triple in context:
-                default.add(triple)
-        elif len(context) > 0:
+        for triple in context:
+            default.add(triple)
+        if context.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(context) > 0:
             named += 1
     return default, named
 

@@ -5,23 +5,24 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum, ValueHint};
-use kg::infer::InferenceStage;
+use kg::infer::{InferenceOptions, InferenceStage};
 use kg::ingest::Inputs;
 use kg::pipeline::derive::Stage;
 use kg::pipeline::{BuildError, BuildOptions, BuildReport, build};
 use kg::store::StoreDir;
 use kg::validate::{Shapes, ValidationStage};
 
-use crate::cli::Found;
 use crate::cli::output::Output;
 use crate::cli::progress::{Spinner, print_diagnostics};
-use crate::cli::store::StoreArgs;
+use crate::cli::store::LocalStoreArgs;
+use crate::cli::{Found, number};
 
 /// Build the graph from CSV tables, RDF files and an ontology (default: the embedded peace talks).
 ///
 /// Every input is read and checked before anything is written; the new graph replaces the old one
 /// only when it is complete, so a failed or interrupted build leaves the previous graph as it was.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags
 pub struct BuildArgs {
     /// Folder of inputs: CSV tables, RDF files, sources/<document>.txt [default: the embedded
     /// peace-talks data]
@@ -64,8 +65,18 @@ pub struct BuildArgs {
     #[arg(long, conflicts_with = "shapes")]
     no_validate: bool,
 
+    /// Do not run the reasoner: store the stated facts only (no kg:inferred graph)
+    #[arg(long)]
+    no_inference: bool,
+
+    /// The most triples the reasoner may derive before the build fails (it needs about 1.6 KB
+    /// of memory each)
+    #[arg(long, value_name = "N", default_value_t = InferenceOptions::default().max_derived,
+          value_parser = number(1, 1 << 40), conflicts_with = "no_inference")]
+    max_inferred: u64,
+
     #[command(flatten)]
-    store: StoreArgs,
+    store: LocalStoreArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -103,8 +114,12 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
     let store = args.store.dir();
     // The peace-talks shapes belong to the peace-talks ontology: they apply when it is the one
     // built with (the embedded default, or new data under it); --shapes adds a team's own.
+    let inference = (!args.no_inference).then(|| InferenceOptions {
+        max_derived: args.max_inferred,
+        ..InferenceOptions::default()
+    });
     let stages = stages(
-        !args.store.no_inference(),
+        inference,
         !args.no_validate,
         args.ontology.is_empty(),
         &args.shapes,
@@ -136,21 +151,21 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
 
 /// Builds the embedded default quietly (for commands run before any build).
 pub fn build_embedded(store: &StoreDir) -> anyhow::Result<()> {
-    let stages = stages(true, true, true, &[])?;
+    let stages = stages(Some(InferenceOptions::default()), true, true, &[])?;
     run_build(&Inputs::embedded(), store, false, true, stages).map(|_| ())
 }
 
 /// The derived-data stages of a build: the reasoner (its triples go to `kg:inferred`), then
 /// SHACL validation of the asserted facts, whose violations stop the build.
 fn stages(
-    inference: bool,
+    inference: Option<InferenceOptions>,
     validation: bool,
     peace_talks_shapes: bool,
     shapes: &[PathBuf],
 ) -> anyhow::Result<Vec<Arc<dyn Stage>>> {
     let mut stages: Vec<Arc<dyn Stage>> = Vec::new();
-    if inference {
-        stages.push(Arc::new(InferenceStage::default()));
+    if let Some(options) = inference {
+        stages.push(Arc::new(InferenceStage::new(options)));
     }
     if validation && (peace_talks_shapes || !shapes.is_empty()) {
         let mut files = Vec::with_capacity(shapes.len());

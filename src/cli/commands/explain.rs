@@ -128,16 +128,7 @@ fn resource(graph: &dyn GraphReader, name: &str, role: &str) -> anyhow::Result<O
 
 /// The IRI a name spells: `<iri>`, `http…://…`, or a prefixed name with a known prefix.
 fn iri(graph: &dyn GraphReader, name: &str) -> Option<String> {
-    let name = name.trim();
-    if let Some(inner) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
-        return Some(inner.to_owned());
-    }
-    if name.contains("://") && !name.contains(char::is_whitespace) {
-        return Some(name.to_owned());
-    }
-    let (prefix, local) = name.split_once(':')?;
-    let namespace = graph.prefixes().get(prefix)?;
-    (!local.contains(char::is_whitespace)).then(|| format!("{namespace}{local}"))
+    kg::iri::expand(name, graph.prefixes())
 }
 
 /// The predicate a name means: `a`, an IRI or prefixed name, or the label or local name of a

@@ -124,7 +124,8 @@ pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
         None if args.all_shortest => all_shortest_paths(projection, from, to, &query),
         None => shortest_path(projection, from, to, &query),
     };
-    let answer = PathsAnswer::new(projection, from, to, &found);
+    let mut answer = PathsAnswer::new(projection, from, to, &found);
+    answer.explain_inferred(&*graph);
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

@@ -12,15 +12,15 @@ use oxigraph::model::NamedNode;
 
 use super::build;
 use crate::cli::store::ConnectionArgs;
-use crate::cli::{Found, by_name};
+use crate::cli::{Found, by_name, count};
 
 /// Where `--no-inference` looks for the inferred graph unless `--inference-graph` says otherwise.
 const DEFAULT_INFERENCE_GRAPH: &str = "https://kg.example/vocab#inferred";
 
 /// Send the built graph to a SPARQL server (Virtuoso, oxigraph serve, any SPARQL 1.1 store).
 ///
-/// The store's default graph (facts, provenance, ontology) goes to --graph, each named graph (the
-/// inferred one among them) to its own IRI. Triples go in batches by the Graph Store Protocol,
+/// The store's default graph (facts, provenance, ontology) goes to --graph, the inferred graph to
+/// <--graph>/inferred, any other named graph to its own IRI. Triples go in batches by the Graph Store Protocol,
 /// else by SPARQL Update INSERT DATA, into staging graphs that one update then MOVEs in: readers
 /// never see half a graph. A stopped push leaves the targets as they were (and the staging
 /// graphs, which the next push clears). Exits 2 when the server's counts differ from the store's.
@@ -66,7 +66,7 @@ pub struct PushArgs {
     skip_graph: Vec<String>,
 
     /// Triples per request [default: 50000 over the Graph Store Protocol, 1000 by INSERT DATA]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = count(1, 10_000_000))]
     batch_size: Option<usize>,
 
     /// How triples are sent

@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, ValueHint};
+use kg::query::SyntaxLimits;
 use kg::serve::{Event, Limits, ServeConfig};
 use oxigraph::model::NamedNode;
 
-use crate::cli::Found;
-use crate::cli::store::StoreArgs;
+use crate::cli::store::LocalStoreArgs;
+use crate::cli::{Found, MAX_COUNT, count, number};
 
 /// Serve the graph over HTTP: a SPARQL 1.1 endpoint (/sparql), the graph store (/store), a JSON
 /// API (/api/lookup, /api/path, /api/neighbors, /api/rank, /api/export) and a web page (/).
@@ -44,16 +45,16 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 2)]
     workers: usize,
 
-    /// Requests that may wait for a worker (more get 503)
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    /// Requests that may wait for a worker (more get 503; 0: none wait)
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = count(0, 1_000_000))]
     queue: usize,
 
     /// Memory a SPARQL worker may use, in MiB (it is killed past it)
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    #[arg(long, value_name = "MIB", default_value_t = 1024, value_parser = number(1, 1 << 20))]
     memory: u64,
 
     /// Largest request body, in bytes (larger: 413)
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20, value_parser = count(1, 1 << 30))]
     max_body: usize,
 
     /// Most rows (or triples) in a SPARQL answer; more are cut and the answer says "truncated"
@@ -65,14 +66,15 @@ pub struct ServeArgs {
     api_threads: usize,
 
     /// Most nodes in a neighbourhood answer
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = count(1, MAX_COUNT))]
     max_nodes: usize,
 
     /// Seconds a client may take to send a request's headers, and its body
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     read_timeout: f64,
 
-    /// The IRI of the named graph of inferred facts (served as /store?inferred)
+    /// The IRI of the named graph of inferred facts (served as /store?inferred) [default:
+    /// kg:inferred, where kg build puts them]
     #[arg(long, value_name = "IRI")]
     inferred_graph: Option<String>,
 
@@ -81,7 +83,7 @@ pub struct ServeArgs {
     worker: bool,
 
     #[command(flatten)]
-    store: StoreArgs,
+    store: LocalStoreArgs,
 }
 
 fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
@@ -94,9 +96,20 @@ fn seconds(value: f64, flag: &str) -> anyhow::Result<Duration> {
 pub fn run(args: &ServeArgs) -> anyhow::Result<Found> {
     if args.worker {
         let store = args.store.dir();
-        let mut input = io::stdin().lock();
-        let mut output = io::BufWriter::new(io::stdout().lock());
-        kg::serve::worker::run(&store, &mut input, &mut output)?;
+        // Parsing and evaluating recurse: the worker runs on a stack sized for the largest
+        // query the syntax limits let through, as `kg query` does.
+        let worker = std::thread::Builder::new()
+            .name("kg-serve-worker".to_owned())
+            .stack_size(SyntaxLimits::DEFAULT.stack_size())
+            .spawn(move || {
+                let mut input = io::stdin().lock();
+                let mut output = io::BufWriter::new(io::stdout().lock());
+                kg::serve::worker::run(&store, &mut input, &mut output)
+            })
+            .context("cannot start the SPARQL worker thread")?;
+        worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("the SPARQL worker thread failed"))??;
         return Ok(Found::Something);
     }
     // Builds the embedded graph first when the default store is empty, as `kg query` does.
@@ -119,7 +132,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<Found> {
         }
     };
     let inferred_graph = match &args.inferred_graph {
-        None => None,
+        None => Some(kg::vocab::kg::INFERRED.into_owned()),
         Some(iri) => Some(NamedNode::new(iri).with_context(|| format!("--inferred-graph {iri}"))?),
     };
     anyhow::ensure!(args.workers > 0, "--workers 0: give at least one worker");

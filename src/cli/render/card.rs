@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use kg::answer::{Direction, EntityCard};
 
-use super::{evidence_text, shown};
+use super::{evidence_text, premises_evidence, shown};
 
 /// The card: names and classes, attributes, then relations out and in, grouped by relation.
 pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
@@ -12,7 +12,11 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}  ({})", shown(&entity.label), shown(&entity.id))?;
     writeln!(out, "  iri:       {}", shown(&entity.iri))?;
     if !entity.types.is_empty() {
-        let types: Vec<_> = entity.types.iter().map(|t| shown(&t.label)).collect();
+        // Classes of several vocabularies often share a label (pto:Person, foaf:Person,
+        // schema:Person): the text names each once; JSON keeps every IRI.
+        let mut types: Vec<_> = entity.types.iter().map(|t| shown(&t.label)).collect();
+        types.sort_by_cached_key(|t| t.to_lowercase());
+        types.dedup_by(|a, b| a.to_lowercase() == b.to_lowercase());
         writeln!(out, "  types:     {}", types.join(", "))?;
     }
     if !entity.aliases.is_empty() {
@@ -65,7 +69,7 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
                     "    {}    [inferred by {}, from {}]",
                     shown(&relation.node.label),
                     shown(rule),
-                    evidence_text(&relation.evidence)
+                    premises_evidence(&relation.evidence)
                 )?,
             }
         }

@@ -44,6 +44,16 @@ pub fn quoted(name: &str) -> String {
     }
 }
 
+/// What an inferred fact rests on, after its rule: `, from <evidence>`, or a note that the
+/// facts of its derivation carry none (RDF inputs).
+pub fn premises_evidence(evidence: &[Evidence]) -> String {
+    if evidence.is_empty() {
+        " (no evidence recorded for the facts it rests on)".to_owned()
+    } else {
+        format!(", from {}", evidence_text(evidence))
+    }
+}
+
 /// `document #sentence (date): “words”`, `; `-separated, or a note that the fact has none.
 pub fn evidence_text(evidence: &[Evidence]) -> String {
     if evidence.is_empty() {

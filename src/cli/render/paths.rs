@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use kg::answer::PathsAnswer;
 
-use super::{evidence_text, plural, shown, truncation_note, write_dot};
+use super::{evidence_text, plural, premises_evidence, shown, truncation_note, write_dot};
 
 /// One block per path, one line per hop with its evidence.
 pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
@@ -38,7 +38,15 @@ pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
                 shown(&hop.from.label),
                 shown(&hop.to.label)
             )?;
-            writeln!(out, "      {}", evidence_text(&hop.evidence))?;
+            match &hop.inferred {
+                None => writeln!(out, "      {}", evidence_text(&hop.evidence))?,
+                Some(rule) => writeln!(
+                    out,
+                    "      inferred by {}, from {}",
+                    shown(rule),
+                    premises_evidence(&hop.evidence)
+                )?,
+            }
         }
     }
     Ok(())
