@@ -41,6 +41,14 @@ pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, Box<(Loc
             Problem::InvalidUtf8(detail),
         ))
     })?;
+    if format == RdfFormat::RdfXml
+        && let Some((line, column)) = entity_declaration(&bytes)
+    {
+        return Err(Box::new((
+            Location::at(name, line, column),
+            Problem::EntityDeclaration,
+        )));
+    }
     let mut parser = RdfParser::from_format(format).for_slice(bytes.as_ref());
     let mut content = RdfContent::default();
     let salt = {
@@ -65,7 +73,7 @@ pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, Box<(Loc
                 column,
                 field: None,
             };
-            Box::new((location, Problem::RdfSyntax(e.to_string())))
+            Box::new((location, Problem::RdfSyntax(e.to_string().into())))
         })?;
         content.quads.push(renamer.rename(quad));
     }
@@ -164,25 +172,80 @@ pub(super) fn read_rdf(
     (rdf, prefixes)
 }
 
-/// The `void:uriSpace` of a `void:Dataset` in the inputs, if exactly one is given.
-pub(super) fn uri_space<'a>(quads: impl Iterator<Item = &'a Quad>) -> Option<String> {
-    let quads: Vec<&Quad> = quads.collect();
-    let datasets: HashSet<&NamedOrBlankNode> = quads
-        .iter()
-        .filter(|q| q.predicate.as_ref() == rdf::TYPE && q.object == void::DATASET.into())
-        .map(|q| &q.subject)
+/// The `void:uriSpace` of a `void:Dataset` in the inputs, if exactly one is given, with the
+/// file that gives it.
+pub(super) fn uri_space(rdf: &RdfInputs) -> Option<(String, PathBuf)> {
+    let quads = || {
+        rdf.iter()
+            .flat_map(|(file, _, quads)| quads.iter().map(move |q| (file, q)))
+    };
+    let datasets: HashSet<&NamedOrBlankNode> = quads()
+        .filter(|(_, q)| q.predicate.as_ref() == rdf::TYPE && q.object == void::DATASET.into())
+        .map(|(_, q)| &q.subject)
         .collect();
-    let spaces: Vec<&str> = quads
-        .iter()
-        .filter(|q| q.predicate.as_ref() == void::URI_SPACE && datasets.contains(&q.subject))
-        .filter_map(|q| match &q.object {
-            Term::Literal(l) => Some(l.value()),
-            Term::NamedNode(n) => Some(n.as_str()),
+    let spaces: Vec<(&str, &PathBuf)> = quads()
+        .filter(|(_, q)| q.predicate.as_ref() == void::URI_SPACE && datasets.contains(&q.subject))
+        .filter_map(|(file, q)| match &q.object {
+            Term::Literal(l) => Some((l.value(), file)),
+            Term::NamedNode(n) => Some((n.as_str(), file)),
             Term::BlankNode(_) => None,
         })
         .collect();
     match spaces.as_slice() {
-        [only] => Some((*only).to_owned()),
+        [(only, file)] => Some(((*only).to_owned(), (*file).clone())),
         _ => None,
+    }
+}
+
+/// Where the first entity declaration of an RDF/XML document is (1-based line and character
+/// column), if it has one after a `<!DOCTYPE`.
+///
+/// The RDF/XML parser expands the internal entities a DOCTYPE declares, nested ones included,
+/// while it reads the DOCTYPE: a few hundred bytes (the "billion laughs") grow to gigabytes
+/// before any limit could apply. So kg looks for `<!ENTITY` in the raw bytes first; the parser
+/// only knows entities declared with exactly that text, inside a DOCTYPE. External entities
+/// (`SYSTEM`, `PUBLIC`) are refused the same way.
+fn entity_declaration(bytes: &[u8]) -> Option<(u64, u64)> {
+    let doctype = find_ignoring_case(bytes, b"<!DOCTYPE")?;
+    let offset = doctype + find(&bytes[doctype..], b"<!ENTITY")?;
+    let before = &bytes[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.split(|b| *b == b'\n').count() as u64;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
+    Some((line, column))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entity_declaration;
+
+    #[test]
+    fn finds_entity_declarations_in_a_doctype() {
+        let laughs =
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n  <!ENTITY lol \"lol\">\n]>\n<rdf:RDF/>";
+        assert_eq!(entity_declaration(laughs.as_bytes()), Some((3, 3)));
+        let external = "<!doctype r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r/>";
+        assert_eq!(entity_declaration(external.as_bytes()), Some((1, 14)));
+        assert_eq!(
+            entity_declaration(b"<rdf:RDF><!-- no doctype --></rdf:RDF>"),
+            None
+        );
+        assert_eq!(entity_declaration(b"<!DOCTYPE rdf:RDF><rdf:RDF/>"), None);
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum, ValueHint};
-use kg::ingest::Inputs;
+use kg::ingest::{DEFAULT_MAX_FIELD_SIZE, Inputs, check_base};
 use kg::pipeline::{BuildError, BuildOptions, BuildReport, build};
 use kg::store::StoreDir;
 
@@ -36,8 +36,13 @@ pub struct BuildArgs {
 
     /// Base IRI of entities [default: the void:uriSpace of the inputs, else
     /// https://kg.example/id/]
-    #[arg(long, value_name = "IRI")]
+    #[arg(long, value_name = "IRI", value_parser = parse_base)]
     base: Option<String>,
+
+    /// The most bytes a CSV field may have; a larger one is an error at its line and field
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FIELD_SIZE,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    max_field_size: u64,
 
     /// Treat warnings as errors
     #[arg(long)]
@@ -87,12 +92,31 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
             .with_context(|| format!("cannot read the sources {}", path.display()))?;
     }
     inputs.base.clone_from(&args.base);
+    inputs.max_field_size = args.max_field_size;
     let store = args.store.dir();
     let report = run_build(&inputs, &store, args.strict, args.quiet)?;
+    // The build is committed: a failure from here on is only the summary's.
+    print_summary(args, &store, &report).with_context(|| {
+        format!(
+            "the graph was built in {}, but its summary could not be written",
+            store.root().display()
+        )
+    })?;
+    Ok(Found::Something)
+}
+
+/// `--base`: an IRI that entity ids can follow.
+fn parse_base(base: &str) -> Result<String, String> {
+    check_base(base)
+        .map(|()| base.to_owned())
+        .map_err(|problem| problem.to_string())
+}
+
+fn print_summary(args: &BuildArgs, store: &StoreDir, report: &BuildReport) -> anyhow::Result<()> {
     let mut output = Output::stdout();
     let out = output.writer();
     match args.format {
-        SummaryFormat::Text => write_summary(out, &store, &report)?,
+        SummaryFormat::Text => write_summary(out, store, report)?,
         SummaryFormat::Json => {
             let json = serde_json::json!({
                 "store": store.root(),
@@ -107,8 +131,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
             writeln!(out)?;
         }
     }
-    output.commit()?;
-    Ok(Found::Something)
+    output.commit()
 }
 
 /// Builds the embedded default quietly (for commands run before any build).
@@ -131,6 +154,16 @@ fn run_build(
         spinner.update(p);
     });
     spinner.finish();
+    let kept = || {
+        if store.is_built() {
+            format!(
+                "; the previous graph in {} is unchanged",
+                store.root().display()
+            )
+        } else {
+            String::new()
+        }
+    };
     match result {
         Ok(report) => {
             print_diagnostics(&report.warnings);
@@ -143,14 +176,7 @@ fn run_build(
             strict,
         }) => {
             print_diagnostics(&diagnostics);
-            let kept = if store.is_built() {
-                format!(
-                    "; the previous graph in {} is unchanged",
-                    store.root().display()
-                )
-            } else {
-                String::new()
-            };
+            let kept = kept();
             let refused = if strict && warnings > 0 {
                 format!(" and {warnings} warning(s) (refused by --strict)")
             } else {
@@ -158,7 +184,10 @@ fn run_build(
             };
             anyhow::bail!("build failed: {errors} error(s){refused}{kept}")
         }
-        Err(other) => Err(other).context("build failed"),
+        Err(other) => {
+            let kept = kept();
+            Err(other).context(format!("build failed{kept}"))
+        }
     }
 }
 
