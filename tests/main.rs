@@ -9,6 +9,7 @@ mod export;
 mod export_peers;
 mod generate;
 mod graph_commands;
+mod hostile_build;
 mod path_properties;
 mod peers;
 mod store_safety;
