@@ -239,6 +239,15 @@ pub enum Problem {
     MissingLabel(Excerpt),
     #[error("{rows} row(s), the first here, name no `source`: their facts carry no provenance")]
     NoProvenance { rows: u64 },
+    /// A SHACL validation result: the focus node (with the path and value, when the shape
+    /// has them) breaks the shape's constraint.
+    #[error("{focus} breaks the shape {shape}: {message} ({component})")]
+    Shape {
+        focus: String,
+        shape: String,
+        message: String,
+        component: String,
+    },
 }
 
 /// What is wrong with a row's provenance.
@@ -294,6 +303,12 @@ impl Excerpt {
                 omitted: 0,
             },
         }
+    }
+
+    /// Keeps all of `text`: for kg's own messages carried in a [`Problem`], never for values
+    /// from the inputs.
+    pub fn whole(text: String) -> Self {
+        Self { text, omitted: 0 }
     }
 
     /// The part shown.

@@ -213,8 +213,7 @@ fn building_from_the_repository_folders_gives_the_default_graph() {
 /// describe it truly.
 #[test]
 fn the_article_matches_its_description() {
-    let sources = std::env::var_os("KG_SOURCES")
-        .map_or_else(|| root().join("../shared/sources"), PathBuf::from);
+    let sources = crate::common::shared("KG_SOURCES", "sources");
     let article = sources.join("peace-talks-article.txt");
     if !article.exists() {
         eprintln!(

@@ -69,6 +69,7 @@ struct PathsJson {
     from: Labelled,
     to: Labelled,
     truncated: bool,
+    truncated_by: Option<String>,
     paths: Vec<PathJson>,
 }
 
@@ -303,4 +304,86 @@ fn hostile_labels_are_data() {
     let (code, answer, stderr) = json::<PathsJson>(&["path", "Bob\nNewline", "alice"], &store);
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(answer.unwrap().from.label, "Bob\nNewline");
+}
+
+/// Ids that differ only in case or Unicode normalisation are different entities: each exact id
+/// resolves to its own, although all fold to the same name.
+#[test]
+fn an_exact_id_always_wins() {
+    let fixture = mini_fixture();
+    let people = fixture.path().join("data/people.csv");
+    let mut text = std::fs::read_to_string(&people).unwrap();
+    // Columns: id,type,rdfs:label@en,skos:altLabel@en[],ex:birthDate,source,sentences
+    text.push_str("Alice,ex:Person,Alice Capital,,,notes,1\n");
+    text.push_str("ALICE,ex:Person,Alice Shouted,,,notes,1\n");
+    text.push_str("caf\u{e9},ex:Person,Composed,,,notes,1\n");
+    text.push_str("cafe\u{301},ex:Person,Decomposed,,,notes,1\n");
+    std::fs::write(&people, text).unwrap();
+    let store = fixture.path().join("store");
+    build_fixture(fixture.path(), &store, &[]).success();
+    for (name, label) in [
+        ("alice", "Alice Liddell"),
+        ("Alice", "Alice Capital"),
+        (" ALICE ", "Alice Shouted"),
+        ("caf\u{e9}", "Composed"),
+        ("cafe\u{301}", "Decomposed"),
+    ] {
+        let (code, card, stderr) = json::<Card>(&["lookup", name], &store);
+        assert_eq!(code, Some(0), "{name:?}: {stderr}");
+        assert_eq!(card.unwrap().entity.label, label, "{name:?}");
+    }
+    // Not an id: still ambiguous, and the message lists ids that now resolve.
+    let (code, _, stderr) = json::<Card>(&["lookup", "aLiCe"], &store);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(Alice)") && stderr.contains("(ALICE)"),
+        "{stderr}"
+    );
+    // A path between two of them.
+    let (code, answer, stderr) = json::<PathsJson>(&["path", "Alice", "alice"], &store);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(answer.is_some_and(|a| a.paths.is_empty()));
+}
+
+/// A name that repeats a word of an entity's name resolves (it used to subtract past zero).
+#[test]
+fn repeated_words_resolve() {
+    let (code, card, stderr) = json::<Card>(&["lookup", "putin putin putin"], default_store());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(card.unwrap().entity.label, "Vladimir Putin");
+}
+
+/// `--k` beyond `--max-paths`: the answer says the bound on paths cut it, in JSON and text.
+#[test]
+fn k_beyond_max_paths_says_truncated() {
+    let (code, answer, stderr) = json::<PathsJson>(
+        &["path", "Witkoff", "Putin", "--k", "1000"],
+        default_store(),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let answer = answer.unwrap();
+    assert_eq!(answer.paths.len(), 100);
+    assert!(answer.truncated);
+    assert_eq!(
+        answer.truncated_by.as_deref(),
+        Some("maximum number of paths")
+    );
+    let output = kg()
+        .args(["path", "Witkoff", "Putin", "--k", "1000", "--store"])
+        .arg(default_store())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.contains(
+            "100 paths (truncated: the maximum number of paths (--max-paths) was reached)"
+        ),
+        "{first}"
+    );
+    // As many as asked, when they exist: not truncated.
+    let (_, answer, _) =
+        json::<PathsJson>(&["path", "Witkoff", "Putin", "--k", "7"], default_store());
+    let answer = answer.unwrap();
+    assert_eq!((answer.paths.len(), answer.truncated), (7, false));
 }

@@ -3,13 +3,29 @@
 //! Chromium) are required when `KG_REQUIRE_PEERS=1` (CI) and skipped with a message otherwise.
 
 mod bad_inputs;
+mod build_stages;
 mod common;
 mod default_graph;
 mod export;
 mod export_peers;
+mod extract;
+mod fuzz;
 mod generate;
 mod graph_commands;
 mod hostile_build;
+mod hostile_cli;
+mod hostile_query;
+mod infer;
+mod infer_peers;
+mod ingest_cli;
 mod path_properties;
 mod peers;
+mod rank_peers;
+mod remote;
+mod serve;
+mod serve_browser;
+mod serve_clients;
+mod shacl_suite;
 mod store_safety;
+mod validate;
+mod validate_peers;

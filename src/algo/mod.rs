@@ -16,7 +16,7 @@ mod rank;
 
 pub use self::neighbourhood::{Neighbourhood, neighbourhood};
 pub use self::paths::{Path, Paths, all_shortest_paths, k_shortest_paths, shortest_path};
-pub use self::rank::{Ranking, Scores, betweenness, pagerank, rank};
+pub use self::rank::{Links, RankOptions, Ranking, Scores, betweenness, pagerank, rank};
 use crate::graph::Projection;
 
 /// Hashes node and edge indexes with one rotate, xor and multiply per word instead of `SipHash`'s

@@ -291,8 +291,10 @@ pub fn all_shortest_paths(projection: &Projection, from: u32, to: u32, query: &P
 /// The `k` shortest simple paths (no repeated node), shortest first, by Yen's algorithm with the
 /// bidirectional search above as its shortest-path step.
 ///
-/// Paths that differ only in which parallel edge they take are different paths. Time O(k · L ·
-/// S) where L is the path length and S one bounded search.
+/// At most [`PathQuery::max_paths`] are returned: when `k` is larger and a further path exists,
+/// the answer says [`Truncation::MaxPaths`]. Paths that differ only in which parallel edge they
+/// take are different paths. Time O(k · L · S) where L is the path length and S one bounded
+/// search.
 pub fn k_shortest_paths(
     projection: &Projection,
     from: u32,
@@ -300,7 +302,8 @@ pub fn k_shortest_paths(
     k: usize,
     query: &PathQuery,
 ) -> Paths {
-    let k = k.clamp(1, query.max_paths());
+    let asked = k.max(1);
+    let limit = asked.min(query.max_paths());
     let mut budget = Budget::new(query.budget);
     let Some(first) = bidirectional(projection, from, to, query, &Bans::default(), &mut budget)
     else {
@@ -314,42 +317,25 @@ pub fn k_shortest_paths(
     let mut candidates: Vec<Path> = Vec::new();
     let mut seen: HashSet<Path> = found.iter().cloned().collect();
     let mut truncated = None;
-    while found.len() < k {
-        let last = found.last().cloned().unwrap_or_else(|| Path {
-            start: from,
-            steps: Vec::new(),
-        });
-        let nodes: Vec<u32> = last.nodes().collect();
-        for spur_index in 0..last.len() {
-            let spur_node = nodes[spur_index];
-            let root = &last.steps[..spur_index];
-            let mut bans = Bans::default();
-            for path in &found {
-                if path.steps.len() > spur_index && path.steps[..spur_index] == *root {
-                    let step = path.steps[spur_index];
-                    bans.edges.insert((step.edge, step.node, step.forward));
-                }
-            }
-            bans.nodes.extend(nodes[..spur_index].iter().copied());
-            let mut spur_query = query.clone();
-            spur_query.max_hops = query.max_hops().saturating_sub(spur_index);
-            let Some(spur) =
-                bidirectional(projection, spur_node, to, &spur_query, &bans, &mut budget)
-            else {
-                if budget.left == 0 {
-                    truncated = Some(Truncation::Budget);
-                    break;
-                }
-                continue;
-            };
-            let mut steps = root.to_vec();
-            steps.extend(spur.steps);
-            let path = Path { start: from, steps };
-            if path.is_simple() && seen.insert(path.clone()) {
-                candidates.push(path);
-            }
+    while found.len() < asked {
+        if !spur_paths(
+            projection,
+            (from, to),
+            query,
+            &found,
+            &mut seen,
+            &mut candidates,
+            &mut budget,
+        ) {
+            truncated = Some(Truncation::Budget);
+            break;
         }
-        if truncated.is_some() || candidates.is_empty() {
+        if candidates.is_empty() {
+            break;
+        }
+        if found.len() == limit {
+            // Another path exists, but the bound on paths stops the answer here.
+            truncated = Some(Truncation::MaxPaths);
             break;
         }
         // The shortest candidate (ties: the one first in edge order) joins the answer.
@@ -361,6 +347,51 @@ pub fn k_shortest_paths(
         truncated,
         work: budget.spent,
     }
+}
+
+/// One round of Yen's algorithm: the spur paths that deviate from the last path found, added to
+/// `candidates` when new and simple. `false` when the budget ran out.
+fn spur_paths(
+    projection: &Projection,
+    (from, to): (u32, u32),
+    query: &PathQuery,
+    found: &[Path],
+    seen: &mut HashSet<Path>,
+    candidates: &mut Vec<Path>,
+    budget: &mut Budget,
+) -> bool {
+    let Some(last) = found.last() else {
+        return true;
+    };
+    let nodes: Vec<u32> = last.nodes().collect();
+    for spur_index in 0..last.len() {
+        let spur_node = nodes[spur_index];
+        let root = &last.steps[..spur_index];
+        let mut bans = Bans::default();
+        for path in found {
+            if path.steps.len() > spur_index && path.steps[..spur_index] == *root {
+                let step = path.steps[spur_index];
+                bans.edges.insert((step.edge, step.node, step.forward));
+            }
+        }
+        bans.nodes.extend(nodes[..spur_index].iter().copied());
+        let mut spur_query = query.clone();
+        spur_query.max_hops = query.max_hops().saturating_sub(spur_index);
+        let Some(spur) = bidirectional(projection, spur_node, to, &spur_query, &bans, budget)
+        else {
+            if budget.left == 0 {
+                return false;
+            }
+            continue;
+        };
+        let mut steps = root.to_vec();
+        steps.extend(spur.steps);
+        let path = Path { start: from, steps };
+        if path.is_simple() && seen.insert(path.clone()) {
+            candidates.push(path);
+        }
+    }
+    true
 }
 
 /// Sorts paths by length, then by their edges, for a stable order.
@@ -376,4 +407,58 @@ fn sort_paths(_projection: &Projection, paths: &mut [Path]) {
             key(a).cmp(&key(b))
         })
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{EdgeData, NodeData, ProjectionData};
+
+    /// 0 → {1, 2, 3, 4} → 5: four paths of two hops.
+    fn fan() -> Projection {
+        let nodes = (0..6)
+            .map(|i| NodeData {
+                iri: format!("urn:n{i}"),
+                id: format!("n{i}"),
+                label: format!("n{i}"),
+                types: vec![],
+            })
+            .collect();
+        let edges = (1..5)
+            .flat_map(|middle| [(0, middle), (middle, 5)])
+            .map(|(source, target)| EdgeData {
+                source,
+                target,
+                predicate: 0,
+                evidence: vec![],
+            })
+            .collect();
+        ProjectionData {
+            nodes,
+            edges,
+            predicates: vec![("urn:p".into(), "p".into())],
+            ..ProjectionData::default()
+        }
+        .assemble()
+        .unwrap()
+    }
+
+    #[test]
+    fn k_beyond_the_path_bound_says_what_cut_it() {
+        let graph = fan();
+        let query = |max_paths| PathQuery {
+            max_paths,
+            ..PathQuery::default()
+        };
+        // Ten asked, three allowed, four exist: cut by the bound.
+        let found = k_shortest_paths(&graph, 0, 5, 10, &query(3));
+        assert_eq!(found.paths.len(), 3);
+        assert_eq!(found.truncated, Some(Truncation::MaxPaths));
+        // Four allowed: all four, nothing cut.
+        let found = k_shortest_paths(&graph, 0, 5, 10, &query(4));
+        assert_eq!((found.paths.len(), found.truncated), (4, None));
+        // Three asked: three given, as asked.
+        let found = k_shortest_paths(&graph, 0, 5, 3, &query(100));
+        assert_eq!((found.paths.len(), found.truncated), (3, None));
+    }
 }

@@ -85,8 +85,11 @@ pub struct Relation {
     pub predicate: Labelled,
     /// The other entity.
     pub node: Labelled,
-    /// Where it is stated.
+    /// Where it is stated; for an inferred relation, where the facts it rests on are stated.
     pub evidence: Vec<Evidence>,
+    /// The rule that derived it, when the ontology implies it rather than an input states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred: Option<String>,
 }
 
 /// Everything known about one entity.
@@ -180,13 +183,20 @@ pub fn card(
                     node: reader.labelled(object.as_ref())?,
                     evidence: reader
                         .evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
+                    inferred: None,
                 });
             }
             _ => {}
         }
     }
     relations.extend(incoming(&reader, subject, filter)?);
+    for relation in &mut relations {
+        if relation.evidence.is_empty() {
+            mark_inferred(graph, iri.as_str(), relation);
+        }
+    }
     types.sort();
+    types.dedup();
     aliases.sort();
     aliases.dedup();
     attributes.sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
@@ -220,6 +230,41 @@ pub fn card(
     })
 }
 
+/// Marks a relation that no input states but the reasoner derived, with the rule and the
+/// evidence of the asserted facts its derivation rests on. A relation that cannot be explained
+/// (a graph built without inference, a damaged derivation) is left as it is.
+fn mark_inferred(graph: &dyn GraphReader, entity: &str, relation: &mut Relation) {
+    let (subject, object) = match relation.direction {
+        Direction::Out => (entity, relation.node.iri.as_str()),
+        Direction::In => (relation.node.iri.as_str(), entity),
+    };
+    let (Ok(subject), Ok(predicate), Ok(object)) = (
+        NamedNodeRef::new(subject),
+        NamedNodeRef::new(&relation.predicate.iri),
+        NamedNodeRef::new(object),
+    ) else {
+        return;
+    };
+    let Ok(Some(explanation)) =
+        crate::infer::explain(graph, subject.into(), predicate, object.into())
+    else {
+        return;
+    };
+    if explanation.status != crate::infer::Status::Inferred {
+        return;
+    }
+    let mut evidence = Vec::new();
+    let mut pending = vec![&explanation];
+    while let Some(step) = pending.pop() {
+        evidence.extend(step.evidence.iter().cloned());
+        pending.extend(&step.premises);
+    }
+    evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
+    evidence.dedup();
+    relation.evidence = evidence;
+    relation.inferred = explanation.rule;
+}
+
 /// The relations pointing at the entity (statements and sentences excepted).
 fn incoming(
     reader: &Reader<'_>,
@@ -249,6 +294,7 @@ fn incoming(
             predicate: reader.labelled(p)?,
             node: reader.labelled(other)?,
             evidence: reader.evidence(evidence.get(&key))?,
+            inferred: None,
         });
     }
     Ok(relations)

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub use self::card::{Attribute, CardFilter, Direction, EntityCard, EntitySummary, Relation, card};
 pub use self::neighbourhood::{NeighbourEdge, NeighbourNode, NeighbourhoodAnswer};
 pub use self::paths::{Hop, PathAnswer, PathsAnswer};
-pub use self::rank::{RankAnswer, RankBy, RankEntry};
+pub use self::rank::{RankAnswer, RankBy, RankEntry, rank_options};
 use crate::algo::Truncation;
 pub use crate::graph::Evidence;
 use crate::graph::Projection;
@@ -44,7 +44,7 @@ pub(crate) fn predicate(projection: &Projection, edge: u32) -> Labelled {
 }
 
 /// The name of a bound in the JSON answers' `truncated_by`.
-pub(crate) fn truncation_name(truncation: Truncation) -> &'static str {
+pub fn truncation_name(truncation: Truncation) -> &'static str {
     match truncation {
         Truncation::Budget => "work budget",
         Truncation::MaxPaths => "maximum number of paths",

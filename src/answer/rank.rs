@@ -1,10 +1,16 @@
-//! The answer of `kg rank`: the entities with the highest degree, `PageRank` or betweenness.
+//! The answer of `kg rank`: the entities with the highest degree, `PageRank` or betweenness, and
+//! the ontology's symmetric relations the ranking needs to know about.
 
+use std::collections::HashSet;
+
+use oxigraph::model::{NamedOrBlankNode, Term};
 use serde::Serialize;
 
 use super::node;
-use crate::algo::{Ranking, Scores};
+use crate::algo::{RankOptions, Ranking, Scores};
 use crate::graph::Projection;
+use crate::read::{GraphReader, ReadError};
+use crate::vocab::{owl, rdf};
 
 /// One entity's scores.
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +38,9 @@ pub struct RankAnswer {
     pub by: &'static str,
     /// Whether betweenness is exact (else estimated from sampled sources).
     pub exact_betweenness: bool,
+    /// Whether facts were followed from subject to object only (symmetric relations both
+    /// ways); else each fact linked its entities both ways.
+    pub directed: bool,
     /// The top entities.
     pub entities: Vec<RankEntry>,
 }
@@ -86,6 +95,7 @@ impl RankAnswer {
         Self {
             by: by.name(),
             exact_betweenness: ranking.exact_betweenness,
+            directed: ranking.directed,
             entities: scores
                 .into_iter()
                 .take(top)
@@ -104,4 +114,33 @@ impl RankAnswer {
                 .collect(),
         }
     }
+}
+
+/// The options of a ranking of `graph`: `directed` as asked, and the predicates of the
+/// projection that the graph declares `owl:SymmetricProperty` (whose facts link both ways even
+/// when directed), read through [`GraphReader::triples`].
+///
+/// # Errors
+/// Read errors.
+pub fn rank_options(
+    graph: &dyn GraphReader,
+    projection: &Projection,
+    directed: bool,
+) -> Result<RankOptions, ReadError> {
+    let mut declared: HashSet<String> = HashSet::new();
+    let symmetric = Term::from(owl::SYMMETRIC_PROPERTY);
+    for triple in graph.triples(None, Some(rdf::TYPE), Some(symmetric.as_ref())) {
+        if let NamedOrBlankNode::NamedNode(iri) = triple?.subject {
+            declared.insert(iri.into_string());
+        }
+    }
+    let symmetric = (0_u32..)
+        .zip(projection.predicates())
+        .filter(|(_, term)| declared.contains(term.iri))
+        .map(|(index, _)| index)
+        .collect();
+    Ok(RankOptions {
+        directed,
+        symmetric,
+    })
 }

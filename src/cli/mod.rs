@@ -13,10 +13,15 @@ mod progress;
 mod render;
 mod store;
 
-use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, RangedU64ValueParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use self::commands::{build, docs, export, generate, lookup, neighbors, path, query, rank};
+#[cfg(feature = "serve")]
+use self::commands::serve;
+use self::commands::{
+    build, docs, explain, export, facts, generate, ingest, lookup, neighbors, path, push, query,
+    rank, sentences, timeline, validate,
+};
 
 /// Build a knowledge graph from CSV facts and an OWL ontology; ask it with SPARQL.
 ///
@@ -42,8 +47,17 @@ enum Command {
     Path(path::PathArgs),
     Neighbors(neighbors::NeighborsArgs),
     Rank(rank::RankArgs),
+    Explain(explain::ExplainArgs),
     Export(export::ExportArgs),
+    Validate(validate::ValidateArgs),
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+    Push(push::PushArgs),
     Generate(generate::GenerateArgs),
+    Ingest(ingest::IngestArgs),
+    Sentences(sentences::SentencesArgs),
+    Facts(facts::FactsArgs),
+    Timeline(timeline::TimelineArgs),
     Completions(docs::CompletionsArgs),
     Man(docs::ManArgs),
 }
@@ -77,10 +91,19 @@ pub fn run(cli: Cli) -> anyhow::Result<Found> {
         Command::Path(args) => path::run(&args),
         Command::Neighbors(args) => neighbors::run(&args),
         Command::Rank(args) => rank::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
         Command::Export(args) => export::run(&args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args),
+        Command::Push(args) => push::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Sentences(args) => sentences::run(&args),
+        Command::Facts(args) => facts::run(&args),
+        Command::Timeline(args) => timeline::run(&args),
     }
 }
 
@@ -112,4 +135,23 @@ fn described<T: Copy + Send + Sync + 'static>(
             .find(|&value| name(value) == given)
             .ok_or_else(|| format!("unknown name {given:?}"))
     })
+}
+
+/// The largest count a flag takes where any number makes sense (`--top`, `--max-nodes`): the
+/// projection holds at most 2³² − 1 entities.
+const MAX_COUNT: usize = 4_294_967_295;
+
+/// A clap parser for a count flag (`--hops`, `--top`, ...): a whole number from `min` to `max`.
+/// Anything else — negative, fractional, `NaN`, `inf`, past 2⁶⁴ or out of the range — is clap's
+/// error naming the flag and the range (exit 2).
+fn count(min: usize, max: usize) -> impl TypedValueParser<Value = usize> {
+    let wide = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+    RangedU64ValueParser::<u64>::new()
+        .range(wide(min)..=wide(max))
+        .try_map(usize::try_from)
+}
+
+/// As [`count`], a whole number from `min` to `max` kept as `u64` (sizes, seeds).
+fn number(min: u64, max: u64) -> RangedU64ValueParser<u64> {
+    RangedU64ValueParser::<u64>::new().range(min..=max)
 }

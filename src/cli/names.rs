@@ -9,10 +9,13 @@ use kg::graph::{Projection, Resolution, resolve_entity};
 use kg::iri::Prefixes;
 use kg::names::resolve_relation;
 
-use super::render::shown;
+use super::render::{quoted, shown};
+
+/// Most candidates an "ambiguous" message lists.
+const LISTED: usize = 20;
 
 /// Resolves an entity name. Unknown: prints the closest names on stderr and gives `None` (the
-/// command then exits 1). Ambiguous: an error listing the candidates (exit 2).
+/// command then exits 1). Ambiguous: an error listing the candidates (exit 2), at most 20.
 pub fn entity(projection: &Projection, name: &str) -> anyhow::Result<Option<u32>> {
     let describe = |node: u32| {
         let node = projection.node(node);
@@ -21,25 +24,30 @@ pub fn entity(projection: &Projection, name: &str) -> anyhow::Result<Option<u32>
     match resolve_entity(projection, name) {
         Resolution::One(node) => Ok(Some(node)),
         Resolution::Ambiguous(nodes) => {
-            let list: Vec<String> = nodes
+            let mut list: Vec<String> = nodes
                 .iter()
+                .take(LISTED)
                 .map(|&n| format!("  {}", describe(n)))
                 .collect();
-            // `{:?}` escapes control characters of what was typed.
+            if nodes.len() > LISTED {
+                list.push(format!("  … and {} more", nodes.len() - LISTED));
+            }
             anyhow::bail!(
-                "{name:?} is ambiguous; it may be:\n{}\n(give the id or a fuller name)",
+                "{} is ambiguous; it may be:\n{}\n(give the id or a fuller name)",
+                quoted(name),
                 list.join("\n")
             )
         }
         Resolution::Unknown(suggestions) => {
             let mut stderr = std::io::stderr();
             if suggestions.is_empty() {
-                let _ = writeln!(stderr, "kg: no entity is called {name:?}");
+                let _ = writeln!(stderr, "kg: no entity is called {}", quoted(name));
             } else {
                 let list: Vec<String> = suggestions.iter().map(|&n| describe(n)).collect();
                 let _ = writeln!(
                     stderr,
-                    "kg: no entity is called {name:?}; did you mean {}?",
+                    "kg: no entity is called {}; did you mean {}?",
+                    quoted(name),
                     list.join(" or ")
                 );
             }
@@ -60,7 +68,7 @@ pub fn relations(
     for name in names {
         all.extend(
             resolve_relation(&relations, prefixes, name)
-                .with_context(|| format!("{flag} {name:?}"))?,
+                .with_context(|| format!("{flag} {}", quoted(name)))?,
         );
     }
     Ok(all)

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use oxigraph::model::NamedNode;
 
 use super::{closest, fold};
+use crate::export::escape::terminal;
 use crate::iri::{self, Prefixes, local_name};
 
-/// A relation or class name that names nothing.
+/// A relation or class name that names nothing. Its message escapes control characters of
+/// the name (as `{:?}` does) and of the suggested labels (as [`terminal`] does).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NameError {
@@ -27,7 +29,8 @@ fn did_you_mean(suggestions: &[String]) -> String {
     if suggestions.is_empty() {
         String::new()
     } else {
-        format!(" (did you mean {}?)", suggestions.join(" or "))
+        let shown: Vec<_> = suggestions.iter().map(|s| terminal(s)).collect();
+        format!(" (did you mean {}?)", shown.join(" or "))
     }
 }
 
@@ -119,5 +122,15 @@ mod tests {
             error.to_string(),
             r#"no class is called "persn" (did you mean person?)"#
         );
+    }
+
+    #[test]
+    fn unknown_names_show_hostile_suggestions_escaped() {
+        let relations = [("https://e/o#r", "works\u{1b}[31m for\nkg: fake")];
+        let error = resolve_relation(&relations, &Prefixes::new(), "works for kg fake\u{7}")
+            .unwrap_err()
+            .to_string();
+        assert!(!error.chars().any(char::is_control), "{error:?}");
+        assert!(error.contains(r"works\u{1b}[31m for\nkg: fake"), "{error}");
     }
 }

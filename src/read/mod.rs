@@ -1,6 +1,6 @@
 //! The read seam: every command reads "a graph" through [`GraphReader`] — the current local
-//! store generation today ([`crate::store::LocalGraph`]), a remote SPARQL endpoint or a server
-//! later — instead of calling oxigraph's `Store` directly. What the commands need from a graph
+//! store generation ([`crate::store::LocalGraph`]) or a SPARQL endpoint
+//! (`kg::remote::RemoteGraph`, feature `remote`) — instead of calling oxigraph's `Store` directly. What the commands need from a graph
 //! is small: its prefixes, its graph projection, triples matching a pattern, the quads of a
 //! scope, and a SPARQL dataset; everything else (labels, the class hierarchy, entity cards,
 //! exports) is written once on top of it.
@@ -35,6 +35,9 @@ pub enum ReadError {
     /// A graph named in a request does not exist.
     #[error("the graph has no named graph <{0}>")]
     UnknownGraph(String),
+    /// A remote graph could not be read (the error names the endpoint).
+    #[error(transparent)]
+    Remote(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Which quads [`GraphReader::quads`] streams.
@@ -64,6 +67,9 @@ pub enum SparqlDataset {
         /// The graphs that make up the default graph of queries.
         default_graphs: Vec<GraphName>,
     },
+    /// A SPARQL endpoint: queries are sent to the server.
+    #[cfg(feature = "remote")]
+    Remote(crate::remote::sparql::RemoteDataset),
 }
 
 impl fmt::Debug for SparqlDataset {
@@ -73,6 +79,8 @@ impl fmt::Debug for SparqlDataset {
                 .debug_struct("Local")
                 .field("default_graphs", default_graphs)
                 .finish_non_exhaustive(),
+            #[cfg(feature = "remote")]
+            Self::Remote(dataset) => f.debug_tuple("Remote").field(dataset).finish(),
         }
     }
 }
@@ -116,6 +124,42 @@ pub trait GraphReader: Send + Sync {
 
     /// Where SPARQL queries run.
     fn sparql(&self) -> SparqlDataset;
+}
+
+/// A boxed reader is a reader (what the CLI opens: local or remote).
+impl<T: GraphReader + ?Sized> GraphReader for Box<T> {
+    fn location(&self) -> String {
+        (**self).location()
+    }
+
+    fn prefixes(&self) -> &Prefixes {
+        (**self).prefixes()
+    }
+
+    fn projection(&self) -> Result<&Projection, ReadError> {
+        (**self).projection()
+    }
+
+    fn triples<'a>(
+        &'a self,
+        subject: Option<NamedOrBlankNodeRef<'_>>,
+        predicate: Option<NamedNodeRef<'_>>,
+        object: Option<TermRef<'_>>,
+    ) -> Stream<'a, Triple> {
+        (**self).triples(subject, predicate, object)
+    }
+
+    fn quads(&self, scope: &GraphScope) -> Result<Stream<'_, Quad>, ReadError> {
+        (**self).quads(scope)
+    }
+
+    fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError> {
+        (**self).named_graphs()
+    }
+
+    fn sparql(&self) -> SparqlDataset {
+        (**self).sparql()
+    }
 }
 
 /// The objects of the triples `(subject, predicate, ?)`.

@@ -14,6 +14,7 @@ use super::{Generation, Meta, StoreError};
 use crate::graph::{Projection, file as projection_file};
 use crate::iri::Prefixes;
 use crate::read::{GraphReader, GraphScope, ReadError, SparqlDataset, Stream};
+use crate::vocab::kg;
 
 /// A committed generation, read through [`GraphReader`].
 pub struct LocalGraph {
@@ -21,6 +22,8 @@ pub struct LocalGraph {
     meta: Meta,
     store: Store,
     projection: OnceLock<Projection>,
+    /// Whether the `kg:inferred` graph is part of the graph read.
+    inference: bool,
 }
 
 impl std::fmt::Debug for LocalGraph {
@@ -44,7 +47,22 @@ impl LocalGraph {
             meta,
             store,
             projection: OnceLock::new(),
+            inference: true,
         })
+    }
+
+    /// With `false`, the graph read is the asserted facts only: triples, SPARQL's default graph,
+    /// every-graph exports and the projection's edges leave out what the reasoner inferred (the
+    /// `kg:inferred` graph). It is part of the graph by default.
+    #[must_use]
+    pub fn with_inference(mut self, inference: bool) -> Self {
+        self.inference = inference;
+        self
+    }
+
+    /// Whether inferred triples are part of the graph read.
+    pub fn inference(&self) -> bool {
+        self.inference
     }
 
     /// The generation read.
@@ -81,17 +99,33 @@ impl GraphReader for LocalGraph {
         predicate: Option<NamedNodeRef<'_>>,
         object: Option<TermRef<'_>>,
     ) -> Stream<'a, Triple> {
-        let quads = self.store.quads_for_pattern(
+        let asserted = self.store.quads_for_pattern(
             subject,
             predicate,
             object,
             Some(GraphNameRef::DefaultGraph),
         );
-        Box::new(quads.map(|quad| Ok(Triple::from(quad?))))
+        let inferred = self
+            .inference
+            .then(|| {
+                self.store
+                    .quads_for_pattern(subject, predicate, object, Some(kg::INFERRED.into()))
+            })
+            .into_iter()
+            .flatten();
+        Box::new(asserted.chain(inferred).map(|quad| Ok(Triple::from(quad?))))
     }
 
     fn quads(&self, scope: &GraphScope) -> Result<Stream<'_, Quad>, ReadError> {
-        crate::read::store_quads(&self.store, scope)
+        let quads = crate::read::store_quads(&self.store, scope)?;
+        if self.inference || *scope != GraphScope::All {
+            return Ok(quads);
+        }
+        Ok(Box::new(quads.filter(|quad| {
+            quad.as_ref().map_or(true, |q| {
+                q.graph_name.as_ref() != GraphNameRef::from(kg::INFERRED)
+            })
+        })))
     }
 
     fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError> {
@@ -101,7 +135,11 @@ impl GraphReader for LocalGraph {
     fn sparql(&self) -> SparqlDataset {
         SparqlDataset::Local {
             store: self.store.clone(),
-            default_graphs: vec![GraphName::DefaultGraph],
+            default_graphs: if self.inference {
+                vec![GraphName::DefaultGraph, kg::INFERRED.into()]
+            } else {
+                vec![GraphName::DefaultGraph]
+            },
         }
     }
 }

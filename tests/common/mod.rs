@@ -11,6 +11,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A folder of the shared material beside the repository (`shared/<relative>` in the folder that
+/// holds the clone, or in one of its ancestors), unless the environment variable `variable`
+/// names it.
+pub fn shared(variable: &str, relative: &str) -> PathBuf {
+    if let Some(dir) = std::env::var_os(variable) {
+        return PathBuf::from(dir);
+    }
+    let root = root();
+    root.ancestors()
+        .skip(1)
+        .map(|ancestor| ancestor.join("shared").join(relative))
+        .find(|candidate| candidate.exists())
+        .unwrap_or_else(|| root.join("../shared").join(relative))
+}
+
 /// A `kg` command with no inherited store setting.
 pub fn kg() -> Command {
     let mut command = Command::cargo_bin("kg").expect("the kg binary is built");

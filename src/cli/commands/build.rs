@@ -1,12 +1,16 @@
 //! `kg build`: read and check the inputs, then write the RDF store and the graph projection.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum, ValueHint};
+use kg::infer::InferenceStage;
 use kg::ingest::{DEFAULT_MAX_FIELD_SIZE, Inputs, check_base};
+use kg::pipeline::derive::Stage;
 use kg::pipeline::{BuildError, BuildOptions, BuildReport, build};
 use kg::store::StoreDir;
+use kg::validate::{Shapes, ValidationStage};
 
 use crate::cli::Found;
 use crate::cli::output::Output;
@@ -56,6 +60,15 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     format: SummaryFormat,
 
+    /// Check the facts against these SHACL shapes (Turtle) too; repeatable. The peace-talks
+    /// shapes apply whenever the embedded ontology is built with
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    shapes: Vec<PathBuf>,
+
+    /// Do not check the facts against SHACL shapes
+    #[arg(long, conflicts_with = "shapes")]
+    no_validate: bool,
+
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -94,7 +107,15 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
     inputs.base.clone_from(&args.base);
     inputs.max_field_size = args.max_field_size;
     let store = args.store.dir();
-    let report = run_build(&inputs, &store, args.strict, args.quiet)?;
+    // The peace-talks shapes belong to the peace-talks ontology: they apply when it is the one
+    // built with (the embedded default, or new data under it); --shapes adds a team's own.
+    let stages = stages(
+        !args.store.no_inference(),
+        !args.no_validate,
+        args.ontology.is_empty(),
+        &args.shapes,
+    )?;
+    let report = run_build(&inputs, &store, args.strict, args.quiet, stages)?;
     // The build is committed: a failure from here on is only the summary's.
     print_summary(args, &store, &report).with_context(|| {
         format!(
@@ -126,6 +147,8 @@ fn print_summary(args: &BuildArgs, store: &StoreDir, report: &BuildReport) -> an
                 "seconds": report.seconds,
                 "warnings": report.warnings.len(),
                 "summary": report.summary,
+                "derived": report.derived,
+                "stages": report.stages,
             });
             serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)?;
@@ -136,7 +159,41 @@ fn print_summary(args: &BuildArgs, store: &StoreDir, report: &BuildReport) -> an
 
 /// Builds the embedded default quietly (for commands run before any build).
 pub fn build_embedded(store: &StoreDir) -> anyhow::Result<()> {
-    run_build(&Inputs::embedded(), store, false, true).map(|_| ())
+    let stages = stages(true, true, true, &[])?;
+    run_build(&Inputs::embedded(), store, false, true, stages).map(|_| ())
+}
+
+/// The derived-data stages of a build: the reasoner (its triples go to `kg:inferred`), then
+/// SHACL validation of the asserted facts, whose violations stop the build.
+fn stages(
+    inference: bool,
+    validation: bool,
+    peace_talks_shapes: bool,
+    shapes: &[PathBuf],
+) -> anyhow::Result<Vec<Arc<dyn Stage>>> {
+    let mut stages: Vec<Arc<dyn Stage>> = Vec::new();
+    if inference {
+        stages.push(Arc::new(InferenceStage::default()));
+    }
+    if validation && (peace_talks_shapes || !shapes.is_empty()) {
+        let mut files = Vec::with_capacity(shapes.len());
+        for path in shapes {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("--shapes {}", path.display()))?;
+            files.push((path.display().to_string(), bytes));
+        }
+        let files: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+            .collect();
+        let stage = if peace_talks_shapes {
+            ValidationStage::with_shapes(&files)
+        } else {
+            Shapes::from_turtle(&files).map(ValidationStage::new)
+        };
+        stages.push(Arc::new(stage.context("cannot read the shapes")?));
+    }
+    Ok(stages)
 }
 
 fn run_build(
@@ -144,12 +201,10 @@ fn run_build(
     store: &StoreDir,
     strict: bool,
     quiet: bool,
+    stages: Vec<Arc<dyn Stage>>,
 ) -> anyhow::Result<BuildReport> {
     let spinner = Spinner::new(quiet);
-    let options = BuildOptions {
-        strict,
-        ..BuildOptions::default()
-    };
+    let options = BuildOptions { strict, stages };
     let result = build(inputs, store, &options, &|p| {
         spinner.update(p);
     });
@@ -216,6 +271,16 @@ fn write_summary(
     ];
     for (title, counts) in sections {
         writeln!(out, "\n{title}:")?;
+        let width = counts.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+        for (name, count) in counts {
+            writeln!(out, "  {name:<width$}  {count:>7}")?;
+        }
+    }
+    for (stage, counts) in &report.stages {
+        if counts.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{stage}:")?;
         let width = counts.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         for (name, count) in counts {
             writeln!(out, "  {name:<width$}  {count:>7}")?;

@@ -16,8 +16,9 @@ use kg::read::{GraphReader, SchemaView};
 use oxigraph::model::NamedNode;
 
 use crate::cli::output::Output;
+use crate::cli::render::{quoted, shown, shown_path};
 use crate::cli::store::StoreArgs;
-use crate::cli::{Found, described, names};
+use crate::cli::{Found, MAX_COUNT, count, described, names};
 
 /// Export the graph for other tools: RDF (the whole store or one graph), property-graph files
 /// (GraphML, GEXF, DOT, Cytoscape.js, node-link JSON, CSV) or a picture (SVG, an HTML page to
@@ -47,20 +48,21 @@ pub struct ExportArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "path")]
     around: Option<String>,
 
-    /// Radius of --around, in hops
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Radius of --around, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = count(1, limits::MAX_HOPS))]
     hops: usize,
 
-    /// Most entities --around keeps (the note on stderr says when it cuts)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Most entities --around keeps, the centre included (the note on stderr says when it cuts)
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = count(1, MAX_COUNT))]
     max_nodes: usize,
 
     /// Only the shortest paths between two entities
     #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
     path: Option<Vec<String>>,
 
-    /// Longest path --path searches, in hops
-    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS)]
+    /// Longest path --path searches, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS,
+          value_parser = count(1, limits::MAX_HOPS))]
     max_hops: usize,
 
     /// Only entities of this class or its subclasses (label, local name, prefixed name or IRI);
@@ -99,23 +101,6 @@ impl ExportArgs {
 
 pub fn run(args: &ExportArgs) -> anyhow::Result<Found> {
     let format = format(args)?;
-    if args.hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--hops {}: at most {} hops are searched",
-            args.hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--max-hops {}: at most {} hops are searched",
-            args.max_hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_nodes == 0 {
-        anyhow::bail!("--max-nodes 0: allow at least the centre");
-    }
     let scope = scope(args, format)?;
     if format.is_two_files() && args.output.is_none() {
         anyhow::bail!("csv writes two tables (nodes and edges): give -o FILE.csv or -o DIR");
@@ -212,7 +197,9 @@ fn subgraph(args: &ExportArgs, source: &Source<'_>) -> anyhow::Result<Option<Sub
             writeln!(
                 stderr,
                 "kg: no path from {} to {} within {} hops",
-                ends[0], ends[1], args.max_hops
+                quoted(&ends[0]),
+                quoted(&ends[1]),
+                args.max_hops
             )
         } else {
             writeln!(
@@ -237,8 +224,8 @@ fn write_tables(
     export::export_tables(source, subgraph, nodes.writer(), edges.writer()).with_context(|| {
         format!(
             "cannot export to {} and {}",
-            nodes_path.display(),
-            edges_path.display()
+            shown_path(&nodes_path),
+            shown_path(&edges_path)
         )
     })?;
     nodes.commit()?;
@@ -247,8 +234,8 @@ fn write_tables(
         args,
         &format!(
             "wrote {} and {}",
-            nodes_path.display(),
-            edges_path.display()
+            shown_path(&nodes_path),
+            shown_path(&edges_path)
         ),
     );
     Ok(())
@@ -267,8 +254,8 @@ fn format(args: &ExportArgs) -> anyhow::Result<ExportFormat> {
         let names: Vec<&str> = ExportFormat::ALL.iter().map(|f| f.extension()).collect();
         format!(
             "cannot tell the export format from {}{}: give --format, or one of the extensions .{}",
-            path.display(),
-            extension.map_or_else(|| " (no extension)".to_owned(), |e| format!(" (.{e})")),
+            shown_path(path),
+            extension.map_or_else(|| " (no extension)".to_owned(), |e| format!(" (.{})", shown(e))),
             names.join(" .")
         )
     })
@@ -285,14 +272,14 @@ fn table_paths(output: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         let stem = output
             .file_stem()
             .and_then(|s| s.to_str())
-            .with_context(|| format!("-o {}: not a file name", output.display()))?;
+            .with_context(|| format!("-o {}: not a file name", shown_path(output)))?;
         return Ok((
             output.with_file_name(format!("{stem}.nodes.csv")),
             output.with_file_name(format!("{stem}.edges.csv")),
         ));
     }
     fs::create_dir_all(output)
-        .with_context(|| format!("cannot create the folder {}", output.display()))?;
+        .with_context(|| format!("cannot create the folder {}", shown_path(output)))?;
     Ok((output.join("nodes.csv"), output.join("edges.csv")))
 }
 
@@ -329,7 +316,8 @@ fn selection(args: &ExportArgs, source: &Source<'_>) -> anyhow::Result<Option<Se
     let mut classes: Vec<NamedNode> = Vec::new();
     for name in &args.class {
         classes.push(
-            resolve_class(&known, prefixes, name).with_context(|| format!("--class {name:?}"))?,
+            resolve_class(&known, prefixes, name)
+                .with_context(|| format!("--class {}", quoted(name)))?,
         );
     }
     let relations = if args.relation.is_empty() {

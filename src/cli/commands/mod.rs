@@ -3,10 +3,19 @@
 
 pub mod build;
 pub mod docs;
+pub mod explain;
 pub mod export;
+pub mod facts;
 pub mod generate;
+pub mod ingest;
 pub mod lookup;
 pub mod neighbors;
 pub mod path;
+pub mod push;
 pub mod query;
 pub mod rank;
+pub mod sentences;
+#[cfg(feature = "serve")]
+pub mod serve;
+pub mod timeline;
+pub mod validate;

@@ -11,7 +11,7 @@ use super::path::{GraphFormat, query};
 use crate::cli::output::Output;
 use crate::cli::render::{neighbourhood_dot, neighbourhood_text};
 use crate::cli::store::StoreArgs;
-use crate::cli::{Found, names};
+use crate::cli::{Found, MAX_COUNT, count, names};
 
 /// Show the entities within N hops of an entity and the facts among them, with their evidence.
 #[derive(Debug, Args)]
@@ -19,12 +19,12 @@ pub struct NeighborsArgs {
     /// The centre (id, label or alias)
     name: String,
 
-    /// Radius, in hops
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    /// Radius, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = count(1, limits::MAX_HOPS))]
     hops: usize,
 
-    /// Most entities listed (the answer says when it is cut)
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Most entities listed, the centre included (the answer says when it is cut)
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = count(1, MAX_COUNT))]
     max_nodes: usize,
 
     /// Use only this relation; repeatable
@@ -52,16 +52,6 @@ pub struct NeighborsArgs {
 }
 
 pub fn run(args: &NeighborsArgs) -> anyhow::Result<Found> {
-    if args.hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--hops {}: at most {} hops are searched",
-            args.hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_nodes == 0 {
-        anyhow::bail!("--max-nodes 0: allow at least the centre");
-    }
     let graph = args.store.open()?;
     let projection = graph.projection()?;
     let Some(centre) = names::entity(projection, &args.name)? else {

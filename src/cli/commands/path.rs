@@ -12,7 +12,7 @@ use kg::read::GraphReader as _;
 use crate::cli::output::Output;
 use crate::cli::render::{paths_dot, paths_text, shown};
 use crate::cli::store::StoreArgs;
-use crate::cli::{Found, names};
+use crate::cli::{Found, count, names};
 
 /// Find the shortest connection between two entities; every hop shows its relation and the
 /// document and sentence stating it.
@@ -32,16 +32,18 @@ pub struct PathArgs {
     #[arg(long, conflicts_with = "k")]
     all_shortest: bool,
 
-    /// The K shortest simple paths
-    #[arg(long, value_name = "K")]
+    /// The K shortest simple paths (1 to 1000; at most --max-paths are listed)
+    #[arg(long, value_name = "K", value_parser = count(1, limits::MAX_PATHS))]
     k: Option<usize>,
 
-    /// Longest path searched, in hops
-    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS)]
+    /// Longest path searched, in hops (1 to 20)
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_HOPS,
+          value_parser = count(1, limits::MAX_HOPS))]
     max_hops: usize,
 
-    /// Most paths listed
-    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_PATHS)]
+    /// Most paths listed (1 to 1000)
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_PATHS,
+          value_parser = count(1, limits::MAX_PATHS))]
     max_paths: usize,
 
     /// Use only this relation; repeatable
@@ -100,20 +102,6 @@ pub fn query(
 }
 
 pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
-    if args.max_hops > limits::MAX_HOPS {
-        anyhow::bail!(
-            "--max-hops {}: at most {} hops are searched",
-            args.max_hops,
-            limits::MAX_HOPS
-        );
-    }
-    if args.max_paths == 0 || args.max_paths > limits::MAX_PATHS {
-        anyhow::bail!(
-            "--max-paths {}: give 1 to {}",
-            args.max_paths,
-            limits::MAX_PATHS
-        );
-    }
     let graph = args.store.open()?;
     let projection = graph.projection()?;
     let (Some(from), Some(to)) = (
@@ -132,10 +120,6 @@ pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
     query.max_hops = args.max_hops;
     query.max_paths = args.max_paths;
     let found = match args.k {
-        Some(0) => anyhow::bail!("--k 0: ask for at least one path"),
-        Some(k) if k > limits::MAX_PATHS => {
-            anyhow::bail!("--k {k}: at most {} paths are listed", limits::MAX_PATHS)
-        }
         Some(k) => k_shortest_paths(projection, from, to, k, &query),
         None if args.all_shortest => all_shortest_paths(projection, from, to, &query),
         None => shortest_path(projection, from, to, &query),

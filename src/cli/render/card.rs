@@ -53,12 +53,21 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
                     Direction::In => writeln!(out, "  ← {}", shown(last))?,
                 }
             }
-            writeln!(
-                out,
-                "    {}    [{}]",
-                shown(&relation.node.label),
-                evidence_text(&relation.evidence)
-            )?;
+            match &relation.inferred {
+                None => writeln!(
+                    out,
+                    "    {}    [{}]",
+                    shown(&relation.node.label),
+                    evidence_text(&relation.evidence)
+                )?,
+                Some(rule) => writeln!(
+                    out,
+                    "    {}    [inferred by {}, from {}]",
+                    shown(&relation.node.label),
+                    shown(rule),
+                    evidence_text(&relation.evidence)
+                )?,
+            }
         }
     }
     Ok(())

@@ -10,8 +10,10 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::path::Path;
 
-use kg::answer::{Evidence, Labelled};
+use kg::algo::Truncation;
+use kg::answer::{Evidence, Labelled, truncation_name};
 use kg::export::escape::{dot_string, terminal};
 
 pub use self::card::card_text;
@@ -22,6 +24,24 @@ pub use self::rank::rank_text;
 /// Text from the data as the terminal shows it (control characters escaped).
 pub fn shown(text: &str) -> Cow<'_, str> {
     terminal(text)
+}
+
+/// A file path as the terminal shows it: lossily decoded, control characters escaped (a file
+/// name may hold an ESC or a line break).
+pub fn shown_path(path: &Path) -> String {
+    terminal(&path.to_string_lossy()).into_owned()
+}
+
+/// Longest typed name echoed whole in a message, in characters.
+const ECHOED_CHARS: usize = 200;
+
+/// A name someone typed, as messages echo it: quoted with `{:?}`'s escapes (control characters,
+/// separators and bidirectional marks) and cut after 200 characters, saying how long it was.
+pub fn quoted(name: &str) -> String {
+    match name.char_indices().nth(ECHOED_CHARS) {
+        None => format!("{name:?}"),
+        Some((cut, _)) => format!("{:?}… ({} characters)", &name[..cut], name.chars().count()),
+    }
 }
 
 /// `document #sentence (date): “words”`, `; `-separated, or a note that the fact has none.
@@ -46,6 +66,21 @@ pub fn evidence_text(evidence: &[Evidence]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// ` (truncated: … reached)` for an answer a bound cut, naming the flag that raises the bound.
+fn truncation_note(truncated_by: Option<&str>) -> String {
+    let Some(bound) = truncated_by else {
+        return String::new();
+    };
+    let flag = if bound == truncation_name(Truncation::MaxPaths) {
+        " (--max-paths)"
+    } else if bound == truncation_name(Truncation::MaxNodes) {
+        " (--max-nodes)"
+    } else {
+        ""
+    };
+    format!(" (truncated: the {bound}{flag} was reached)")
 }
 
 /// Writes a DOT digraph of labelled edges; `highlighted` nodes are drawn bold.

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use kg::answer::NeighbourhoodAnswer;
 
-use super::{evidence_text, plural, shown, write_dot};
+use super::{evidence_text, plural, shown, truncation_note, write_dot};
 
 /// Entities by distance from the centre, then the facts among them with their evidence.
 pub fn neighbourhood_text(answer: &NeighbourhoodAnswer, out: &mut dyn Write) -> io::Result<()> {
@@ -16,10 +16,7 @@ pub fn neighbourhood_text(answer: &NeighbourhoodAnswer, out: &mut dyn Write) -> 
         plural(answer.hops),
         answer.nodes.len(),
         answer.edges.len(),
-        answer
-            .truncated_by
-            .map(|b| format!(" (truncated: {b} reached)"))
-            .unwrap_or_default()
+        truncation_note(answer.truncated_by)
     )?;
     let mut distance = usize::MAX;
     for node in &answer.nodes {

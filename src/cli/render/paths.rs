@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use kg::answer::PathsAnswer;
 
-use super::{evidence_text, plural, shown, write_dot};
+use super::{evidence_text, plural, shown, truncation_note, write_dot};
 
 /// One block per path, one line per hop with its evidence.
 pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
@@ -15,10 +15,7 @@ pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
         shown(&answer.from.label),
         shown(&answer.to.label),
         plural(count),
-        answer
-            .truncated_by
-            .map(|b| format!(" (truncated: {b} reached)"))
-            .unwrap_or_default()
+        truncation_note(answer.truncated_by)
     )?;
     for (i, path) in answer.paths.iter().enumerate() {
         writeln!(

@@ -23,6 +23,12 @@ pub fn rank_text(answer: &RankAnswer, out: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     write_table(out, &header, &rows)?;
+    if answer.directed {
+        writeln!(
+            out,
+            "directed: facts followed from subject to object (symmetric relations both ways)"
+        )?;
+    }
     if !answer.exact_betweenness {
         writeln!(
             out,

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# kg push and remote reads against the servers' own bulk loaders, on one generated graph:
+#   - kg push to oxigraph serve and to Virtuoso (Graph Store Protocol), and to Virtuoso by
+#     SPARQL Update INSERT DATA (only up to 200,000 triples: it is slow by design);
+#   - the bulk loaders on the same N-Triples (kg export): `oxigraph load` into a fresh store,
+#     Virtuoso's ld_dir + rdf_loader_run + checkpoint into a fresh graph;
+#   - kg path over --endpoint: cold (the projection fetched and cached) and warm (cache hit),
+#     beside the same path on the local store.
+# Each line: wall seconds and peak memory (RSS) of the client process (/usr/bin/time); the
+# servers' own memory is not counted.
+#
+# Usage: benches/remote.sh [--triples N] [--profile dev|release] [--services DIR] [--out FILE]
+#   --triples   size of the generated graph (default 100000)
+#   --profile   which build of kg to time (default release; dev timings say little, and the
+#               table says which it was)
+#   --services  where .ci/services/start keeps the servers (default: a folder under $TMPDIR;
+#               servers already running there are reused and left running)
+#   --out       also write the table to FILE (markdown)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+triples=100000
+profile=release
+services=""
+out=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --triples) triples=${2:?}; shift 2 ;;
+    --profile) profile=${2:?}; shift 2 ;;
+    --services) services=${2:?}; shift 2 ;;
+    --out) out=${2:?}; shift 2 ;;
+    *) echo "usage: $0 [--triples N] [--profile dev|release] [--services DIR] [--out FILE]" >&2; exit 2 ;;
+  esac
+done
+
+command -v /usr/bin/time >/dev/null || { echo "remote.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+target="${CARGO_TARGET_DIR:-$root/target}"
+if [[ $profile == dev ]]; then
+  cargo build --quiet
+  kg="$target/debug/kg"
+else
+  cargo build --quiet --profile "$profile"
+  kg="$target/$profile/kg"
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kg-remote-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+if [[ -z $services ]]; then
+  services="${TMPDIR:-/tmp}/kg-remote-bench-services"
+fi
+.ci/services/start "$services"
+set -a
+# shellcheck disable=SC1091
+. "$services/services.env"
+set +a
+ox="$KG_OXIGRAPH_URL/query"
+virt="$KG_VIRTUOSO_URL/sparql"
+run_id="$$-$(date +%s)"
+
+rows=()
+# measure NAME COMMAND...: runs it under /usr/bin/time, records wall seconds and peak RSS.
+measure() {
+  local name="$1" stats
+  shift
+  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/stdout" 2>"$work/stderr"; then
+    echo "remote.sh: $name failed:" >&2
+    tail -n 20 "$work/stderr" >&2
+    exit 1
+  fi
+  stats="$(tail -n 1 "$work/time")"
+  rows+=("| $name | ${stats% *} | $((${stats#* } / 1024)) |")
+  echo "$name: ${stats% *} s, $((${stats#* } / 1024)) MiB" >&2
+}
+
+echo "generating and building $triples triples ($profile kg) ..." >&2
+"$kg" generate --quiet --triples "$triples" --out "$work/gen"
+"$kg" build --quiet --data "$work/gen/data" --ontology "$work/gen/ontology" --store "$work/store"
+"$kg" export --quiet --store "$work/store" --graph default --format ntriples -o "$work/data.nt"
+count=$(wc -l <"$work/data.nt")
+from=$(sed -n 2p "$work/gen/pairs.csv" | cut -d, -f1)
+to=$(sed -n 2p "$work/gen/pairs.csv" | cut -d, -f2)
+
+g_ox="urn:kg:bench:$run_id:oxigraph"
+g_virt="urn:kg:bench:$run_id:virtuoso"
+measure "kg push → oxigraph serve (graph store, 50k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$ox" --graph "$g_ox"
+measure "kg push → Virtuoso (graph store, 50k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$virt" --graph "$g_virt"
+if ((triples <= 200000)); then
+  measure "kg push → Virtuoso (INSERT DATA, 1k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$virt" --graph "$g_virt:update" --protocol update
+fi
+
+# Bulk loaders on the same N-Triples.
+oxigraph_bin="${KG_OXIGRAPH_BIN:-$services/venv/bin/oxigraph}"
+measure "oxigraph load (bulk loader, fresh store, no server)" "$oxigraph_bin" load --location "$work/oxigraph-bulk" --file "$work/data.nt"
+vload="$services/virtuoso/bench-$run_id"
+mkdir -p "$vload"
+cp "$work/data.nt" "$vload/data.nt"
+cat >"$work/load.sql" <<SQL
+ld_dir ('bench-$run_id', 'data.nt', 'urn:kg:bench:$run_id:bulk');
+rdf_loader_run ();
+checkpoint;
+SQL
+measure "Virtuoso ld_dir + rdf_loader_run + checkpoint" \
+  sh -c "isql-vt 127.0.0.1:$KG_VIRTUOSO_SQL_PORT dba \"\$(cat '$services/virtuoso/dba.password')\" VERBOSE=OFF BANNER=OFF PROMPT=OFF ECHO=OFF ERRORS=STDOUT <'$work/load.sql' | { ! grep -q '\*\*\* Error'; }"
+rm -rf "$vload"
+
+# Paths: local, then remote cold (projection fetched) and warm (cached).
+measure "kg path (local store)" "$kg" path "$from" "$to" --store "$work/store" --format json
+for name in oxigraph virtuoso; do
+  if [[ $name == oxigraph ]]; then url="$ox" graph="$g_ox"; else url="$virt" graph="$g_virt"; fi
+  measure "kg path --endpoint $name, cold (fetch + cache the projection)" \
+    "$kg" path "$from" "$to" --endpoint "$url" --remote-graph "$graph" --cache "$work/cache-$name" --format json
+  measure "kg path --endpoint $name, warm (cached projection)" \
+    "$kg" path "$from" "$to" --endpoint "$url" --remote-graph "$graph" --cache "$work/cache-$name" --format json
+done
+
+# Leave the servers as they were: drop what this run loaded.
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
+  --data-binary "DROP SILENT GRAPH <$g_ox> ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox> ?p ?o } }" "$KG_OXIGRAPH_URL/update" || true
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
+  --data-binary "DROP SILENT GRAPH <$g_virt> ; DROP SILENT GRAPH <$g_virt:update> ; DROP SILENT GRAPH <urn:kg:bench:$run_id:bulk> ; DELETE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o } } WHERE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o FILTER(STRSTARTS(STR(?g), \"urn:kg:bench:$run_id\")) } }" "$virt" || true
+
+{
+  echo "kg $profile build, $count triples (generated with --triples $triples), $(nproc) cores, $(date -u +%Y-%m-%d)"
+  echo
+  echo "| step | wall s | client peak MiB |"
+  echo "| --- | ---: | ---: |"
+  printf '%s\n' "${rows[@]}"
+} | tee ${out:+"$out"}

@@ -1,0 +1,296 @@
+//! Quantities with a unit: `600,000 troops`, `five hours`, `$2 billion`, `40%`.
+//!
+//! A quantity is a number (digits, or a number word up to twenty and the tens) with an optional
+//! multiplier (`thousand`, `million`, `billion`, `trillion`) and then a unit: a currency sign
+//! before it (`$` is `USD`, `€` `EUR`, `£` `GBP`), `%` after it, or a unit word from [`UNITS`]
+//! (the word as written is the unit). Not quantities: numbers inside names (`28-point`, joined
+//! by a hyphen), years and days (they are dates), and bare counts (`two largest producers`).
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use super::token::{Token, TokenKind};
+
+/// Words that count as units after a number (singular and plural, folded).
+pub const UNITS: &[&str] = &[
+    "second",
+    "seconds",
+    "minute",
+    "minutes",
+    "hour",
+    "hours",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "decade",
+    "decades",
+    "troop",
+    "troops",
+    "soldier",
+    "soldiers",
+    "personnel",
+    "people",
+    "person",
+    "civilian",
+    "civilians",
+    "refugee",
+    "refugees",
+    "prisoner",
+    "prisoners",
+    "casualty",
+    "casualties",
+    "death",
+    "deaths",
+    "percent",
+    "km",
+    "kilometre",
+    "kilometres",
+    "kilometer",
+    "kilometers",
+    "mile",
+    "miles",
+    "metre",
+    "metres",
+    "meter",
+    "meters",
+    "tonne",
+    "tonnes",
+    "ton",
+    "tons",
+    "barrel",
+    "barrels",
+    "dollar",
+    "dollars",
+    "euro",
+    "euros",
+    "rouble",
+    "roubles",
+    "ruble",
+    "rubles",
+    "hryvnia",
+    "hryvnias",
+    "vote",
+    "votes",
+    "seat",
+    "seats",
+    "delegate",
+    "delegates",
+    "tank",
+    "tanks",
+    "drone",
+    "drones",
+    "missile",
+    "missiles",
+    "aircraft",
+    "jet",
+    "jets",
+    "vehicle",
+    "vehicles",
+];
+
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
+    ("hundred", 100.0),
+];
+
+const MULTIPLIERS: &[(&str, f64)] = &[
+    ("hundred", 1e2),
+    ("thousand", 1e3),
+    ("million", 1e6),
+    ("billion", 1e9),
+    ("trillion", 1e12),
+];
+
+/// A quantity found in the text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quantity {
+    /// Byte range in the text.
+    #[serde(skip)]
+    pub span: Range<usize>,
+    /// The number, multiplier applied.
+    pub value: f64,
+    /// The unit: the word as written, or an ISO 4217 code for a currency sign.
+    pub unit: String,
+}
+
+fn value_of(token: &Token) -> Option<f64> {
+    match token.kind {
+        TokenKind::Number => token.folded.replace(',', "").parse().ok(),
+        TokenKind::Word => NUMBER_WORDS
+            .iter()
+            .find(|(w, _)| *w == token.folded)
+            .map(|&(_, v)| v),
+        TokenKind::Mark(_) => None,
+    }
+}
+
+fn currency(token: &Token) -> Option<&'static str> {
+    match token.kind {
+        TokenKind::Mark('$') => Some("USD"),
+        TokenKind::Mark('€') => Some("EUR"),
+        TokenKind::Mark('£') => Some("GBP"),
+        _ => None,
+    }
+}
+
+/// Finds quantities among `tokens` (one line), skipping tokens inside `taken` byte ranges (dates).
+///
+/// ```
+/// use kg::extract::numbers::find_quantities;
+/// use kg::extract::token::tokenize;
+/// let text = "nearly five hours, 600,000 troops, a 28-point plan and about $2 billion";
+/// let tokens = tokenize(text, 0..text.len());
+/// let found: Vec<(&str, f64, String)> = find_quantities(text, &tokens, &[])
+///     .into_iter()
+///     .map(|q| (&text[q.span], q.value, q.unit))
+///     .collect();
+/// assert_eq!(found, [
+///     ("five hours", 5.0, "hours".to_owned()),
+///     ("600,000 troops", 600_000.0, "troops".to_owned()),
+///     ("$2 billion", 2e9, "USD".to_owned()),
+/// ]);
+/// ```
+pub fn find_quantities(text: &str, tokens: &[Token], taken: &[Range<usize>]) -> Vec<Quantity> {
+    let free = |t: &Token| {
+        !taken
+            .iter()
+            .any(|r| r.start < t.span.end && t.span.start < r.end)
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let sign = currency(&tokens[i]);
+        let at = i + usize::from(sign.is_some());
+        let Some(number) = tokens.get(at).filter(|t| free(t)).and_then(value_of) else {
+            i += 1;
+            continue;
+        };
+        if tokens[at].hyphen_after {
+            // `12-hour session` is a quantity; `28-point plan` names a plan.
+            match tokens
+                .get(at + 1)
+                .filter(|t| t.kind == TokenKind::Word && UNITS.contains(&t.folded.as_str()))
+            {
+                Some(unit) if sign.is_none() => {
+                    out.push(Quantity {
+                        span: tokens[at].span.start..unit.span.end,
+                        value: number,
+                        unit: text[unit.span.clone()].to_owned(),
+                    });
+                    i = at + 2;
+                }
+                _ => i = at + 1,
+            }
+            continue;
+        }
+        let mut value = number;
+        let mut end = at + 1;
+        if let Some(&(_, factor)) = tokens
+            .get(end)
+            .and_then(|t| MULTIPLIERS.iter().find(|(w, _)| *w == t.folded))
+        {
+            value *= factor;
+            end += 1;
+        }
+        let next = tokens.get(end);
+        let unit = if let Some(code) = sign {
+            Some((code.to_owned(), end))
+        } else if next.is_some_and(|t| t.is_mark('%')) {
+            Some(("percent".to_owned(), end + 1))
+        } else {
+            next.filter(|t| t.kind == TokenKind::Word && UNITS.contains(&t.folded.as_str()))
+                .map(|t| (text[t.span.clone()].to_owned(), end + 1))
+        };
+        match unit {
+            Some((unit, stop)) => {
+                out.push(Quantity {
+                    span: tokens[i].span.start..tokens[stop - 1].span.end,
+                    value,
+                    unit,
+                });
+                i = stop;
+            }
+            None => i = end,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::token::tokenize;
+
+    fn found(text: &str) -> Vec<(String, f64, String)> {
+        let tokens = tokenize(text, 0..text.len());
+        find_quantities(text, &tokens, &[])
+            .into_iter()
+            .map(|q| (text[q.span].to_owned(), q.value, q.unit))
+            .collect()
+    }
+
+    #[test]
+    fn finds_units_currencies_and_percentages() {
+        assert_eq!(
+            found("a ceiling of 800,000 personnel and 40% of 1.5 million people"),
+            [
+                (
+                    "800,000 personnel".to_owned(),
+                    800_000.0,
+                    "personnel".to_owned()
+                ),
+                ("40%".to_owned(), 40.0, "percent".to_owned()),
+                (
+                    "1.5 million people".to_owned(),
+                    1_500_000.0,
+                    "people".to_owned()
+                ),
+            ]
+        );
+        assert_eq!(found("€3 billion")[0].2, "EUR");
+    }
+
+    #[test]
+    fn skips_names_counts_and_dates() {
+        assert!(found("the 19-point proposal and the two largest oil producers").is_empty());
+        let hours = ("12-hour".to_owned(), 12.0, "hour".to_owned());
+        assert_eq!(found("a 12-hour session")[0], hours);
+        assert!(found("one of the issues, one more, one apiece").is_empty());
+        let text = "since 2022 years";
+        let tokens = tokenize(text, 0..text.len());
+        let taken: Vec<Range<usize>> = std::iter::once(6..10).collect();
+        assert!(find_quantities(text, &tokens, &taken).is_empty());
+    }
+}

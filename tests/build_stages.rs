@@ -1,0 +1,152 @@
+//! `kg build` runs the reasoner and the SHACL shapes: inferred triples are part of what every
+//! reading command sees unless `--no-inference`, cards say which relations are inferred and from
+//! what, and data that violates a shape is refused with the previous graph kept.
+
+use std::fs;
+
+use crate::common::{ask, default_store, kg, mini_fixture};
+
+const WITKOFF: &str = "<https://kg.example/peace-talks/id/Steve_Witkoff>";
+
+#[test]
+fn queries_see_what_the_ontology_implies_unless_told_not_to() {
+    let store = default_store();
+    // The article states that the plan was drafted by Witkoff; `drafted` is its inverse.
+    let inverse = format!("ASK {{ {WITKOFF} pto:drafted ?plan }}");
+    assert!(ask(store, &inverse), "the inverse is inferred");
+    let asserted_only = kg()
+        .args(["query", "--no-inference", "--store"])
+        .arg(store)
+        .arg(&inverse)
+        .output()
+        .unwrap();
+    assert_eq!(asserted_only.status.code(), Some(1), "{asserted_only:?}");
+    let count = |extra: &[&str]| {
+        let output = kg()
+            .args(["query", "--format", "csv", "--store"])
+            .arg(store)
+            .args(extra)
+            .arg("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        text.lines().nth(1).unwrap().trim().parse::<u64>().unwrap()
+    };
+    assert!(count(&[]) > count(&["--no-inference"]));
+}
+
+#[test]
+fn a_card_says_which_relations_are_inferred_and_what_they_rest_on() {
+    let store = default_store();
+    let card = kg()
+        .args(["lookup", "--store"])
+        .arg(store)
+        .arg("Steve_Witkoff")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(card.stdout).unwrap();
+    let drafted = text
+        .lines()
+        .skip_while(|l| !l.contains("drafted →"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no drafted relation in\n{text}"));
+    assert!(
+        drafted.contains("inferred by prp-inv1") && drafted.contains("peace-talks-article #"),
+        "{drafted}"
+    );
+    let asserted = kg()
+        .args(["lookup", "--no-inference", "--store"])
+        .arg(store)
+        .arg("Steve_Witkoff")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(asserted.stdout).unwrap();
+    assert!(!text.contains("inferred by"), "{text}");
+    assert!(!text.contains("drafted →"), "{text}");
+}
+
+#[test]
+fn the_build_summary_counts_inferred_triples_by_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = kg()
+        .args(["build", "--quiet", "--format", "json", "--store"])
+        .arg(dir.path().join("store"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let inference = &summary["stages"]["inference"];
+    assert!(inference["prp-inv1"].as_u64().unwrap() > 0, "{summary:#}");
+    assert!(inference["cax-sco"].as_u64().unwrap() > 0, "{summary:#}");
+    let by_rule: u64 = inference
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(rule, _)| *rule != "inferred")
+        .map(|(_, n)| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(by_rule, inference["inferred"].as_u64().unwrap());
+
+    let without = kg()
+        .args([
+            "build",
+            "--quiet",
+            "--no-inference",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(dir.path().join("plain"))
+        .output()
+        .unwrap();
+    let plain: serde_json::Value = serde_json::from_slice(&without.stdout).unwrap();
+    assert!(plain["stages"].get("inference").is_none(), "{plain:#}");
+    assert!(plain["quads"].as_u64() < summary["quads"].as_u64());
+}
+
+#[test]
+fn data_that_violates_a_shape_is_refused_and_the_old_graph_kept() {
+    let fixture = mini_fixture();
+    let store = fixture.path().join("store");
+    let build = |extra: &[&str]| {
+        kg().arg("build")
+            .arg("--data")
+            .arg(fixture.path().join("data"))
+            .arg("--ontology")
+            .arg(fixture.path().join("ontology"))
+            .arg("--store")
+            .arg(&store)
+            .arg("--quiet")
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(build(&[]).status.success());
+    let before = fs::read_to_string(store.join("CURRENT")).unwrap_or_default();
+    // Every subject of any triple must have a property nothing in the fixture has.
+    let shapes = fixture.path().join("shapes.ttl");
+    fs::write(
+        &shapes,
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n\
+         @prefix ex: <https://example.org/mini#> .\n\
+         ex:EverythingNeedsACode a sh:NodeShape ;\n\
+           sh:targetSubjectsOf <http://www.w3.org/2000/01/rdf-schema#label> ;\n\
+           sh:property [ sh:path ex:nowhereStatedCode ; sh:minCount 1 ] .\n",
+    )
+    .unwrap();
+    let shapes_arg = shapes.to_str().unwrap();
+    let refused = build(&["--shapes", shapes_arg]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("mini:alice ex:nowhereStatedCode breaks the shape ex:EverythingNeedsACode"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("unchanged"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(store.join("CURRENT")).unwrap_or_default(),
+        before,
+        "the previous generation stays current"
+    );
+    assert!(build(&["--no-validate"]).status.success());
+}

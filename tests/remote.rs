@@ -1,0 +1,601 @@
+//! `kg push` and `--endpoint` against two real servers, Virtuoso Open Source 7 and `oxigraph
+//! serve`: the competency questions, lookups and paths give the local answers; a killed push and
+//! a server that stops mid-push leave the targets whole and the next push starts over; wrong
+//! credentials push nothing.
+//!
+//! The servers come from `KG_VIRTUOSO_URL`, `KG_OXIGRAPH_URL`, ... (`.ci/services/start DIR`
+//! writes them to DIR/services.env). When they are unset the tests start the servers themselves
+//! with `.ci/services/start` in a temporary folder (a watcher stops them when the tests exit);
+//! when that fails they skip with a message, or fail under `KG_REQUIRE_PEERS=1`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::common::{default_store, kg, missing, root};
+
+/// The services' settings (`services.env`).
+type Env = BTreeMap<String, String>;
+
+fn parse_env(text: &str) -> Env {
+    text.lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+/// The servers: from the environment, else started here once for the whole test binary.
+fn services() -> Option<&'static Env> {
+    static SERVICES: OnceLock<Result<Env, String>> = OnceLock::new();
+    let found = SERVICES.get_or_init(|| {
+        let from_env: Env = std::env::vars()
+            .filter(|(k, _)| k.starts_with("KG_VIRTUOSO_") || k.starts_with("KG_OXIGRAPH_"))
+            .collect();
+        if from_env.contains_key("KG_VIRTUOSO_URL") && from_env.contains_key("KG_OXIGRAPH_URL") {
+            return Ok(from_env);
+        }
+        start_services()
+    });
+    match found {
+        Ok(env) => Some(env),
+        Err(why) => {
+            missing(&format!(
+                "no SPARQL servers ({why}); run `.ci/services/start DIR` and export DIR/services.env, or let the tests start them (needs apt-get and pip)"
+            ));
+            None
+        }
+    }
+}
+
+/// Starts both servers in a temporary folder with a watcher that stops them when this process
+/// ends.
+fn start_services() -> Result<Env, String> {
+    let dir = tempfile::Builder::new()
+        .prefix("kg-services-")
+        .tempdir()
+        .map_err(|e| e.to_string())?
+        .keep();
+    let start = root().join(".ci/services/start");
+    let output = Command::new(&start)
+        .arg(&dir)
+        .output()
+        .map_err(|e| format!("{}: {e}", start.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            ".ci/services/start failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let watcher = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{stop}' '{dir}'; rm -rf '{dir}'",
+        pid = std::process::id(),
+        stop = root().join(".ci/services/stop").display(),
+        dir = dir.display()
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &watcher])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("the watcher: {e}"))?;
+    let text = std::fs::read_to_string(dir.join("services.env")).map_err(|e| e.to_string())?;
+    Ok(parse_env(&text))
+}
+
+/// One server under test: how kg reaches it.
+struct Server {
+    name: &'static str,
+    /// The query URL (`--endpoint`).
+    url: String,
+}
+
+fn servers(env: &Env) -> Vec<Server> {
+    vec![
+        Server {
+            name: "virtuoso",
+            url: format!("{}/sparql", env["KG_VIRTUOSO_URL"]),
+        },
+        Server {
+            name: "oxigraph",
+            url: format!("{}/query", env["KG_OXIGRAPH_URL"]),
+        },
+    ]
+}
+
+/// A graph IRI of this test run alone (tests run in parallel on the same servers).
+fn graph(test: &str, server: &Server) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "urn:kg:test:{test}:{}:{}-{nanos}",
+        server.name,
+        std::process::id()
+    )
+}
+
+/// `kg` with a private projection cache.
+fn remote_kg(cache: &Path) -> assert_cmd::Command {
+    let mut command = kg();
+    command
+        .env("KG_CACHE", cache)
+        .env_remove("KG_ENDPOINT_PASSWORD")
+        .env_remove("KG_ENDPOINT_TOKEN")
+        .env_remove("KG_ENDPOINT_USER");
+    command
+}
+
+/// The number of triples in a graph on the server: the default graph of a query on it.
+fn count(url: &str, graph: &str) -> u64 {
+    let output = kg()
+        .args([
+            "query",
+            "--no-cache",
+            "--format",
+            "csv",
+            "--endpoint",
+            url,
+            "--remote-graph",
+            graph,
+        ])
+        .arg("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        .output()
+        .expect("kg runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .nth(1)
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or_else(|| {
+            panic!(
+                "no count: {text} {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
+}
+
+fn push(store: &Path, url: &str, graph: &str, extra: &[&str]) -> std::process::Output {
+    kg().args(["push", "--quiet", "--format", "json", "--store"])
+        .arg(store)
+        .args(["--endpoint", url, "--graph", graph])
+        .args(extra)
+        .output()
+        .expect("kg runs")
+}
+
+fn pushed(output: &std::process::Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "kg push failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the push report is JSON")
+}
+
+/// Rows of a SPARQL CSV answer, sorted (header apart).
+fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut rows: Vec<Vec<String>> = reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|r| r.iter().map(str::to_owned).collect())
+        .collect();
+    rows.sort();
+    (header, rows)
+}
+
+/// Every competency question through `--endpoint` gives the expected rows.
+fn competency_questions(server: &Server, at_server: &[&str], cache: &Path) {
+    let mut failures = Vec::new();
+    let mut queries: Vec<PathBuf> = std::fs::read_dir(root().join("tests/competency"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    queries.sort();
+    assert!(queries.len() >= 9);
+    for query in &queries {
+        let expected = std::fs::read_to_string(query.with_extension("csv")).unwrap();
+        let output = remote_kg(cache)
+            .args(["query", "--format", "csv", "--file"])
+            .arg(query)
+            .args(at_server)
+            .output()
+            .unwrap();
+        let actual = String::from_utf8_lossy(&output.stdout);
+        if output.status.code() != Some(0) || csv_rows(&actual) != csv_rows(&expected) {
+            failures.push(format!(
+                "{} on {}:\nexpected:\n{expected}\nactual:\n{actual}\n{}",
+                query.display(),
+                server.name,
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn pushed_graph_answers_as_the_local_store() {
+    let Some(env) = services() else { return };
+    let store = default_store();
+    let cache = tempfile::tempdir().unwrap();
+    for server in servers(env) {
+        let target = graph("answers", &server);
+        let report = pushed(&push(store, &server.url, &target, &[]));
+        let graphs = report["graphs"].as_array().unwrap();
+        assert_eq!(graphs[0]["target"], target.as_str());
+        assert!(graphs[0]["local"].as_u64().unwrap() > 1000);
+        assert_eq!(
+            graphs[0]["remote"], graphs[0]["local"],
+            "{}: the count check",
+            server.name
+        );
+
+        let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
+        competency_questions(&server, &at_server, cache.path());
+
+        // An empty answer exits 1, as locally; a syntax error 2.
+        let empty = remote_kg(cache.path())
+            .args([
+                "query",
+                "--format",
+                "json",
+                "ASK { ?s ?p \"no such value anywhere\" }",
+            ])
+            .args(at_server)
+            .output()
+            .unwrap();
+        assert_eq!(
+            empty.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&empty.stderr)
+        );
+
+        for command in [
+            vec!["lookup", "witkoff", "--format", "json"],
+            vec![
+                "lookup",
+                "Zelensky",
+                "--format",
+                "json",
+                "--direction",
+                "in",
+            ],
+            vec!["path", "witkoff", "putin", "--format", "json"],
+            vec!["path", "rubio", "yermak", "--format", "json", "--all"],
+            vec!["neighbors", "witkoff", "--format", "json"],
+        ] {
+            let local = kg()
+                .args(&command)
+                .arg("--store")
+                .arg(store)
+                .output()
+                .unwrap();
+            let remote = remote_kg(cache.path())
+                .args(&command)
+                .args(at_server)
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&remote.stdout),
+                String::from_utf8_lossy(&local.stdout),
+                "{command:?} on {}: {}",
+                server.name,
+                String::from_utf8_lossy(&remote.stderr)
+            );
+            assert_eq!(remote.status.code(), local.status.code());
+        }
+
+        // A second push without --replace is refused and changes nothing.
+        let again = push(store, &server.url, &target, &[]);
+        assert_eq!(again.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&again.stderr).contains("--replace"));
+
+        // By SPARQL Update, and by the fallback when the Graph Store URL answers 404.
+        let update = pushed(&push(
+            store,
+            &server.url,
+            &target,
+            &["--replace", "--protocol", "update"],
+        ));
+        assert_eq!(update["protocol"], "update");
+        assert_eq!(update["graphs"][0]["remote"], update["graphs"][0]["local"]);
+        let base = server.url.rsplit_once('/').unwrap().0;
+        let missing_store = format!("{base}/no-such-graph-store");
+        let fallback = pushed(&push(
+            store,
+            &server.url,
+            &target,
+            &["--replace", "--graph-store-url", &missing_store],
+        ));
+        assert_eq!(fallback["protocol"], "update", "{}", server.name);
+        assert_eq!(
+            count(&server.url, &target),
+            graphs[0]["local"].as_u64().unwrap()
+        );
+    }
+}
+
+/// A store of about 40,000 triples, built once.
+fn big_store() -> &'static Path {
+    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        kg().args(["generate", "--quiet", "--triples", "40000", "--out"])
+            .arg(dir.path().join("gen"))
+            .assert()
+            .success();
+        kg().args(["build", "--quiet", "--data"])
+            .arg(dir.path().join("gen/data"))
+            .arg("--ontology")
+            .arg(dir.path().join("gen/ontology"))
+            .arg("--store")
+            .arg(dir.path().join("store"))
+            .assert()
+            .success();
+        dir
+    });
+    Box::leak(dir.path().join("store").into_boxed_path())
+}
+
+fn spawn_push(store: &Path, url: &str, graph: &str, extra: &[&str]) -> Child {
+    let binary = assert_cmd::cargo::cargo_bin("kg");
+    Command::new(binary)
+        .args(["push", "--quiet", "--store"])
+        .arg(store)
+        .args(["--endpoint", url, "--graph", graph])
+        .args(extra)
+        .env_remove("KG_STORE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kg runs")
+}
+
+/// Waits (bounded) until the staging graph of `graph` holds triples.
+fn wait_for_staging(url: &str, graph: &str, child: &mut Child) {
+    let staging = format!("{graph}-kg-staging");
+    // Generous: a debug kg counts the local triples first, on a machine shared with builds.
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while count(url, &staging) == 0 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the push ended before it was stopped"
+        );
+        assert!(Instant::now() < deadline, "nothing reached {staging}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_killed_push_leaves_the_target_whole_and_replace_leaves_one_copy() {
+    let Some(env) = services() else { return };
+    let store = big_store();
+    for server in servers(env) {
+        let target = graph("killed", &server);
+        let first = pushed(&push(store, &server.url, &target, &[]));
+        let triples = first["graphs"][0]["local"].as_u64().unwrap();
+        assert!(triples > 20_000);
+
+        let mut child = spawn_push(
+            store,
+            &server.url,
+            &target,
+            &["--replace", "--batch-size", "500"],
+        );
+        wait_for_staging(&server.url, &target, &mut child);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(
+            count(&server.url, &target),
+            triples,
+            "{}: the target changed",
+            server.name
+        );
+        let staged = count(&server.url, &format!("{target}-kg-staging"));
+        assert!(
+            staged > 0 && staged < triples,
+            "{}: {staged} staged",
+            server.name
+        );
+
+        let again = pushed(&push(store, &server.url, &target, &["--replace"]));
+        assert_eq!(again["graphs"][0]["remote"].as_u64(), Some(triples));
+        assert_eq!(
+            count(&server.url, &target),
+            triples,
+            "{}: one copy",
+            server.name
+        );
+        assert_eq!(count(&server.url, &format!("{target}-kg-staging")), 0);
+    }
+}
+
+#[test]
+fn wrong_credentials_push_nothing_and_digest_works() {
+    let Some(env) = services() else { return };
+    let url = format!("{}/sparql-auth", env["KG_VIRTUOSO_URL"]);
+    let open_url = format!("{}/sparql", env["KG_VIRTUOSO_URL"]);
+    let server = Server {
+        name: "virtuoso-auth",
+        url: url.clone(),
+    };
+    let target = graph("credentials", &server);
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = dir.path().join("wrong.password");
+    std::fs::write(&wrong, "not-the-password-4711\n").unwrap();
+    let user = env.get("KG_VIRTUOSO_USER").map_or("kg", String::as_str);
+
+    let output = push(
+        default_store(),
+        &url,
+        &target,
+        &["--user", user, "--password-file"],
+    );
+    assert_eq!(output.status.code(), Some(2), "no password file given");
+    let output = kg()
+        .args(["push", "--quiet", "--store"])
+        .arg(default_store())
+        .args([
+            "--endpoint",
+            &url,
+            "--graph",
+            &target,
+            "--user",
+            user,
+            "--password-file",
+        ])
+        .arg(&wrong)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refused the credentials"), "{stderr}");
+    assert!(!stderr.contains("4711"), "the password was shown: {stderr}");
+    assert_eq!(count(&open_url, &target), 0);
+    assert_eq!(count(&open_url, &format!("{target}-kg-staging")), 0);
+
+    let anonymous = kg()
+        .args(["query", "--no-cache", "--endpoint", &url, "ASK {}"])
+        .output()
+        .unwrap();
+    assert_eq!(anonymous.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&anonymous.stderr).contains("asks for credentials"));
+
+    let password = PathBuf::from(&env["KG_VIRTUOSO_PASSWORD_FILE"]);
+    let output = kg()
+        .args(["push", "--quiet", "--format", "json", "--store"])
+        .arg(default_store())
+        .args([
+            "--endpoint",
+            &url,
+            "--graph",
+            &target,
+            "--user",
+            user,
+            "--password-file",
+        ])
+        .arg(&password)
+        .output()
+        .unwrap();
+    let report = pushed(&output);
+    assert_eq!(report["graphs"][0]["remote"], report["graphs"][0]["local"]);
+    let secret = std::fs::read_to_string(&password).unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(secret.trim()));
+}
+
+/// An `oxigraph serve` of this test alone, on a free port (it is stopped mid-push).
+struct OwnOxigraph {
+    child: Child,
+    url: String,
+}
+
+impl OwnOxigraph {
+    fn start(binary: &str, location: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(binary)
+            .args(["serve", "--location"])
+            .arg(location)
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("oxigraph serve runs");
+        let url = format!("http://127.0.0.1:{port}/query");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !kg()
+            .args(["query", "--no-cache", "--endpoint", &url, "ASK {}"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "oxigraph serve did not answer at {url}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Self { child, url }
+    }
+}
+
+impl Drop for OwnOxigraph {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_server_that_stops_mid_push_gives_a_clear_error_and_the_next_push_starts_over() {
+    let Some(env) = services() else { return };
+    let Some(binary) = env.get("KG_OXIGRAPH_BIN") else {
+        missing("KG_OXIGRAPH_BIN is not set: run .ci/services/start again (it writes it)");
+        return;
+    };
+    let store = big_store();
+    let data = tempfile::tempdir().unwrap();
+    let mut server = OwnOxigraph::start(binary, data.path());
+    let own = Server {
+        name: "own-oxigraph",
+        url: server.url.clone(),
+    };
+    let target = graph("stopped", &own);
+    let mut child = spawn_push(
+        store,
+        &server.url,
+        &target,
+        &["--batch-size", "500", "--retries", "1"],
+    );
+    wait_for_staging(&server.url, &target, &mut child);
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "kg push did not give up");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the push stopped while loading"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&server.url.replace("/query", "")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("starts over"), "{stderr}");
+    drop(server);
+
+    let server = OwnOxigraph::start(binary, data.path());
+    assert_eq!(
+        count(&server.url, &target),
+        0,
+        "the target stayed as it was: absent"
+    );
+    assert!(
+        count(&server.url, &format!("{target}-kg-staging")) > 0,
+        "the staging graph is left"
+    );
+    let report = pushed(&push(store, &server.url, &target, &["--replace"]));
+    let triples = report["graphs"][0]["local"].as_u64().unwrap();
+    assert_eq!(count(&server.url, &target), triples);
+    assert_eq!(count(&server.url, &format!("{target}-kg-staging")), 0);
+}
