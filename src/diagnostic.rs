@@ -119,10 +119,8 @@ pub enum Problem {
     CsvSyntax(Excerpt),
     #[error("RDF syntax: {0}")]
     RdfSyntax(Excerpt),
-    #[error(
-        "entity declaration (<!ENTITY …>): kg refuses entity declarations in RDF/XML, since their expansion can grow without bound; write the text out instead"
-    )]
-    EntityDeclaration,
+    #[error("refused entity declaration (<!ENTITY …>): {0}")]
+    EntityDeclaration(&'static str),
     #[error("invalid header `{header}`: {reason}")]
     InvalidHeader { header: Excerpt, reason: String },
     #[error("`{0}` must not be empty")]

@@ -497,7 +497,7 @@ fn entity_expansion_is_refused_before_it_grows() {
     let stderr = stderr_of(&output);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("laughs.rdf:3:3: error: entity declaration"),
+        stderr.contains("laughs.rdf:4:3: error: refused entity declaration"),
         "{stderr}"
     );
 }
