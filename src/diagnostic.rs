@@ -468,16 +468,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The problems of one build, in the order found.
+/// The problems of one build, in the order found. All are counted, but only the first
+/// [`Diagnostics::KEPT`] of each severity are kept: a table of a million bad cells costs a count,
+/// not a million messages in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    errors: usize,
+    warnings: usize,
 }
 
 impl Diagnostics {
+    /// Problems of each severity kept (the rest are only counted).
+    pub const KEPT: usize = 10_000;
+
     /// Records an error.
     pub fn error(&mut self, location: Location, problem: Problem) {
-        self.items.push(Diagnostic {
+        self.push(Diagnostic {
             severity: Severity::Error,
             location,
             problem,
@@ -486,43 +493,71 @@ impl Diagnostics {
 
     /// Records a warning.
     pub fn warning(&mut self, location: Location, problem: Problem) {
-        self.items.push(Diagnostic {
+        self.push(Diagnostic {
             severity: Severity::Warning,
             location,
             problem,
         });
     }
 
+    fn push(&mut self, diagnostic: Diagnostic) {
+        let count = match diagnostic.severity {
+            Severity::Error => &mut self.errors,
+            Severity::Warning => &mut self.warnings,
+        };
+        *count += 1;
+        if *count <= Self::KEPT {
+            self.items.push(diagnostic);
+        }
+    }
+
     /// Adds problems found elsewhere (a derived-data stage), keeping their severity.
     pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items.extend(diagnostics);
+        for diagnostic in diagnostics {
+            self.push(diagnostic);
+        }
     }
 
-    /// How many errors were recorded.
+    /// How many errors were recorded (kept or not).
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.errors
     }
 
-    /// How many warnings were recorded.
+    /// How many warnings were recorded (kept or not).
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.warnings
     }
 
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.errors > 0
     }
 
-    /// All problems, errors and warnings, in the order found.
+    /// The kept problems, errors and warnings, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
 
-    /// Consumes the collection.
+    /// Consumes the collection: the kept problems.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Diagnostics, Location, Problem};
+
+    #[test]
+    fn counts_every_problem_but_keeps_the_first_of_each_severity() {
+        let mut diagnostics = Diagnostics::default();
+        for _ in 0..Diagnostics::KEPT + 5 {
+            diagnostics.error(Location::file("a.csv"), Problem::BlankHeader);
+        }
+        diagnostics.warning(Location::file("a.csv"), Problem::SkippedFile);
+        assert!(diagnostics.has_errors());
+        assert_eq!(diagnostics.error_count(), Diagnostics::KEPT + 5);
+        assert_eq!(diagnostics.warning_count(), 1);
+        assert_eq!(diagnostics.into_vec().len(), Diagnostics::KEPT + 1);
     }
 }

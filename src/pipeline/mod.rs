@@ -46,8 +46,11 @@ impl fmt::Debug for BuildOptions {
 pub struct BuildReport {
     /// Counts of the inputs.
     pub summary: Summary,
-    /// Warnings (no errors: those fail the build).
+    /// Warnings (no errors: those fail the build), the first
+    /// [`Diagnostics::KEPT`](crate::diagnostic::Diagnostics::KEPT) of them.
     pub warnings: Vec<Diagnostic>,
+    /// How many warnings there were, kept or not.
+    pub warning_count: usize,
     /// Quads in the new store.
     pub quads: u64,
     /// Nodes and edges of the projection.
@@ -199,6 +202,7 @@ pub fn build(
     building.commit(&meta)?;
     Ok(BuildReport {
         summary: prepared.summary,
+        warning_count: prepared.diagnostics.warning_count(),
         warnings: prepared.diagnostics.into_vec(),
         quads,
         nodes: projection.node_count(),

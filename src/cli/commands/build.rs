@@ -145,7 +145,7 @@ fn print_summary(args: &BuildArgs, store: &StoreDir, report: &BuildReport) -> an
                 "nodes": report.nodes,
                 "edges": report.edges,
                 "seconds": report.seconds,
-                "warnings": report.warnings.len(),
+                "warnings": report.warning_count,
                 "summary": report.summary,
                 "derived": report.derived,
                 "stages": report.stages,
@@ -221,7 +221,7 @@ fn run_build(
     };
     match result {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
+            print_diagnostics(&report.warnings, (0, report.warning_count));
             Ok(report)
         }
         Err(BuildError::Invalid {
@@ -230,7 +230,7 @@ fn run_build(
             warnings,
             strict,
         }) => {
-            print_diagnostics(&diagnostics);
+            print_diagnostics(&diagnostics, (errors, warnings));
             let kept = kept();
             let refused = if strict && warnings > 0 {
                 format!(" and {warnings} warning(s) (refused by --strict)")
@@ -286,5 +286,5 @@ fn write_summary(
             writeln!(out, "  {name:<width$}  {count:>7}")?;
         }
     }
-    writeln!(out, "\nwarnings: {}", report.warnings.len())
+    writeln!(out, "\nwarnings: {}", report.warning_count)
 }
