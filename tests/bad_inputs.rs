@@ -5,6 +5,7 @@
 //! args --strict            extra arguments for kg build
 //! exit 2                   the exit code
 //! stderr TEXT              a line of stderr must contain TEXT
+//! lines N TEXT             exactly N lines of stderr contain TEXT (0: none does)
 //! ask ASK { … }            after the build, this ASK must be true (mini prefixes declared)
 //! ```
 //!
@@ -56,12 +57,17 @@ fn run_case(case: &std::path::Path) -> Result<(), String> {
     let mut args = Vec::new();
     let mut exit = 0;
     let mut wanted = Vec::new();
+    let mut counted = Vec::new();
     let mut asks = Vec::new();
     for line in expect.lines() {
         match line.split_once(' ') {
             Some(("args", rest)) => args.extend(rest.split_whitespace().map(str::to_owned)),
             Some(("exit", code)) => exit = code.parse().map_err(|_| "bad exit line")?,
             Some(("stderr", text)) => wanted.push(text.to_owned()),
+            Some(("lines", rest)) => {
+                let (n, text) = rest.split_once(' ').ok_or("bad lines line")?;
+                counted.push((n.parse::<usize>().map_err(|_| "bad lines count")?, text));
+            }
             Some(("ask", query)) => asks.push(query.to_owned()),
             _ => return Err(format!("bad expect line {line:?}")),
         }
@@ -80,6 +86,14 @@ fn run_case(case: &std::path::Path) -> Result<(), String> {
     for text in &wanted {
         if !stderr.lines().any(|l| l.contains(text.as_str())) {
             return Err(format!("stderr lacks {text:?}; stderr:\n{stderr}"));
+        }
+    }
+    for (n, text) in &counted {
+        let found = stderr.lines().filter(|l| l.contains(text)).count();
+        if found != *n {
+            return Err(format!(
+                "{found} line(s) of stderr contain {text:?}, wanted {n}; stderr:\n{stderr}"
+            ));
         }
     }
     for query in &asks {

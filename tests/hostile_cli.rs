@@ -318,6 +318,7 @@ fn huge_unknown_names_answer_in_bounded_time() {
 const NUMERIC_FLAGS: &[(&str, &str, &[&str], bool)] = &[
     // Refused before anything is read (the shared store is never rebuilt).
     ("build", "--max-inferred", &["--quiet"], false),
+    ("build", "--max-field-size", &["--quiet"], false),
     ("query", "--timeout", &["ASK {}"], false),
     ("query", "--memory", &["ASK {}"], false),
     ("query", "--max-length", &["ASK {}"], false),

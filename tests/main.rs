@@ -12,6 +12,7 @@ mod extract;
 mod fuzz;
 mod generate;
 mod graph_commands;
+mod hostile_build;
 mod hostile_cli;
 mod hostile_query;
 mod infer;

@@ -52,10 +52,12 @@ impl Spinner {
 /// How many problems of each severity are printed before the rest are only counted.
 const SHOWN: usize = 200;
 
-/// Prints problems to stderr, errors first, each as `file:line:column: severity: message`.
-pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+/// Prints problems to stderr, errors first, each as `file:line:column: severity: message`;
+/// `counts` are how many errors and warnings there were in all (more than `diagnostics` holds
+/// when the library kept only the first of them).
+pub fn print_diagnostics(diagnostics: &[Diagnostic], counts: (usize, usize)) {
     let mut stderr = io::stderr().lock();
-    for severity in [Severity::Error, Severity::Warning] {
+    for (severity, total) in [(Severity::Error, counts.0), (Severity::Warning, counts.1)] {
         let matching: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.severity == severity)
@@ -63,11 +65,13 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
         for diagnostic in matching.iter().take(SHOWN) {
             let _ = writeln!(stderr, "{diagnostic}");
         }
-        if matching.len() > SHOWN {
+        let shown = matching.len().min(SHOWN);
+        let total = total.max(matching.len());
+        if total > shown {
             let _ = writeln!(
                 stderr,
                 "… and {} more {}",
-                matching.len() - SHOWN,
+                total - shown,
                 if severity == Severity::Error {
                     "errors"
                 } else {

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::vocab::kg;
 use super::{Inconsistency, InferenceError, InferenceOptions, infer};
-use crate::diagnostic::{Diagnostic, Location, Problem, Severity};
+use crate::diagnostic::{Diagnostic, Excerpt, Location, Problem, Severity};
 use crate::pipeline::derive::{Derived, Stage, StageInput};
 use crate::schema::Ontology;
 use crate::vocab::STATEMENT_PATH;
@@ -122,7 +122,7 @@ fn stage_message(message: String) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
         location: stage_location(),
-        problem: Problem::RdfSyntax(message),
+        problem: Problem::RdfSyntax(Excerpt::whole(message)),
     }
 }
 

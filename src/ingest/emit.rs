@@ -125,6 +125,7 @@ impl Prepared {
                 &self.ontology,
                 &self.entities,
                 &mut diagnostics,
+                self.max_field_size,
                 progress,
                 &mut on_row,
             );

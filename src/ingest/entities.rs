@@ -3,11 +3,12 @@
 //! the RDF inputs), it lets the second pass check references and domains in any order.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 use oxigraph::model::NamedNode;
+use unicode_normalization::UnicodeNormalization;
 
-use crate::diagnostic::{Problem, ProvenanceProblem, Suggestion};
+use crate::diagnostic::{Problem, ProvenanceProblem, Suggestion, SuggestionBudget};
 use crate::iri::{decode_id, encode_id};
 use crate::names;
 use crate::vocab::kg;
@@ -41,8 +42,13 @@ pub struct Entity {
 pub struct EntityIndex {
     base: String,
     by_iri: HashMap<NamedNode, Entity>,
-    /// Suggestions cost a scan of all ids; after this many, unknown ids get none.
-    suggestions_left: AtomicU32,
+    /// Suggestions cost a scan of all ids: a build runs a bounded number of them.
+    suggestions: SuggestionBudget,
+    /// The first entity of each id folded by case and Unicode normalisation, to warn about ids
+    /// that differ only so.
+    folded: HashMap<String, NamedNode>,
+    /// Every id with its folded form (see [`names::fold`]), made on the first suggestion.
+    suggestion_keys: OnceLock<Vec<(String, String)>>,
 }
 
 impl EntityIndex {
@@ -51,7 +57,9 @@ impl EntityIndex {
         Self {
             base: base.into(),
             by_iri: HashMap::new(),
-            suggestions_left: AtomicU32::new(64),
+            suggestions: SuggestionBudget::default(),
+            folded: HashMap::new(),
+            suggestion_keys: OnceLock::new(),
         }
     }
 
@@ -66,7 +74,7 @@ impl EntityIndex {
     /// [`Problem::InvalidId`] when the id cannot be encoded.
     pub fn iri(&self, id: &str) -> Result<NamedNode, Problem> {
         let encoded = encode_id(id).map_err(|e| Problem::InvalidId {
-            id: id.to_owned(),
+            id: id.into(),
             reason: match e {
                 crate::iri::IdError::Empty => "it is empty",
                 crate::iri::IdError::Control => "it contains control characters",
@@ -74,12 +82,14 @@ impl EntityIndex {
             },
         })?;
         NamedNode::new(format!("{}{encoded}", self.base)).map_err(|e| Problem::InvalidIri {
-            iri: format!("{}{encoded}", self.base),
-            reason: e.to_string(),
+            iri: format!("{}{encoded}", self.base).into(),
+            reason: e.to_string().into(),
         })
     }
 
-    /// Adds an entity defined by a table row.
+    /// Adds an entity defined by a table row. An id that differs from one defined before only by
+    /// case or Unicode normalisation (`Kyiv`, `kyiv`; `é` composed or not) still defines a second
+    /// entity, but comes back as a warning.
     ///
     /// # Errors
     /// [`Problem::DuplicateId`] when the id is taken, naming where it was first defined.
@@ -89,12 +99,13 @@ impl EntityIndex {
         types: Vec<NamedNode>,
         defined_at: String,
         document: Option<DocumentInfo>,
-    ) -> Result<(), Problem> {
+    ) -> Result<Option<Problem>, Problem> {
         let iri = self.iri(id)?;
+        self.suggestion_keys.take();
         if let Some(existing) = self.by_iri.get_mut(&iri) {
             if let Some(first) = &existing.defined_at {
                 return Err(Problem::DuplicateId {
-                    id: id.to_owned(),
+                    id: id.into(),
                     first: first.clone(),
                 });
             }
@@ -102,8 +113,15 @@ impl EntityIndex {
             existing.types.extend(types);
             existing.defined_at = Some(defined_at);
             existing.document = document;
-            return Ok(());
+            return Ok(None);
         }
+        let folded = fold_id(id);
+        let warning = if let Some(twin) = self.folded.get(&folded) {
+            self.twin_warning(id, twin)
+        } else {
+            self.folded.insert(folded, iri.clone());
+            None
+        };
         self.by_iri.insert(
             iri.clone(),
             Entity {
@@ -113,7 +131,27 @@ impl EntityIndex {
                 document,
             },
         );
-        Ok(())
+        Ok(warning)
+    }
+
+    /// The warning for `id`, which folds to the same id as the entity `twin`.
+    fn twin_warning(&self, id: &str, twin: &NamedNode) -> Option<Problem> {
+        let other = self.by_iri.get(twin)?;
+        let other_id = self.id_of(twin).unwrap_or_default();
+        let composed = |s: &str| s.nfc().collect::<String>();
+        let how = if composed(id) == composed(&other_id) {
+            "Unicode normalisation (composed and decomposed accents look alike)"
+        } else if id.to_lowercase() == other_id.to_lowercase() {
+            "case"
+        } else {
+            "case and Unicode normalisation"
+        };
+        Some(Problem::FoldedIds {
+            id: id.into(),
+            other: other_id.into(),
+            other_at: other.defined_at.clone().unwrap_or_default(),
+            how,
+        })
     }
 
     /// Records a class of something an RDF input describes.
@@ -176,7 +214,7 @@ impl EntityIndex {
         match self.by_iri.get(&iri) {
             Some(entity) => Ok((iri, entity.types.clone())),
             None => Err(Problem::UnknownEntity {
-                id: id.to_owned(),
+                id: id.into(),
                 suggestion: self.suggest(id),
             }),
         }
@@ -191,7 +229,7 @@ impl EntityIndex {
         match self.by_iri.get(&iri).and_then(|e| e.document.as_ref()) {
             Some(info) => Ok((iri, info)),
             None => Err(Problem::Provenance(ProvenanceProblem::NotADocument {
-                id: id.to_owned(),
+                id: id.into(),
             })),
         }
     }
@@ -209,24 +247,106 @@ impl EntityIndex {
         iri.as_str().strip_prefix(&self.base).and_then(decode_id)
     }
 
+    /// The file of an entity table that defines documents, if any: where a missing document's
+    /// row belongs.
+    pub fn document_table(&self) -> Option<String> {
+        self.by_iri
+            .values()
+            .filter(|e| e.document.is_some())
+            .filter_map(|e| e.defined_at.as_deref())
+            .filter_map(|at| at.rsplit_once(':').map(|(file, _)| file.to_owned()))
+            .min()
+    }
+
     fn suggest(&self, id: &str) -> Suggestion {
-        let spend = |left: u32| left.checked_sub(1);
-        if self
-            .suggestions_left
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, spend)
-            .is_err()
-        {
+        if !self.suggestions.spend(id) {
             return Suggestion::default();
         }
-        let ids: Vec<String> = self
-            .by_iri
-            .keys()
-            .filter_map(|iri| iri.as_str().strip_prefix(&self.base).and_then(decode_id))
+        let wanted = names::fold(id);
+        if wanted.is_empty() {
+            return Suggestion::default();
+        }
+        let keys = self.suggestion_keys.get_or_init(|| {
+            let mut keys: Vec<(String, String)> = self
+                .by_iri
+                .keys()
+                .filter_map(|iri| iri.as_str().strip_prefix(&self.base).and_then(decode_id))
+                .map(|id| (names::fold(&id), id))
+                .collect();
+            keys.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+            keys
+        });
+        // As `names::closest`, on keys folded once for all searches.
+        let mut scored: Vec<(f64, &str)> = keys
+            .iter()
+            .map(|(key, id)| (names::similarity(&wanted, key), id.as_str()))
+            .filter(|(score, _)| *score >= 0.75)
             .collect();
-        Suggestion(names::closest(
-            id,
-            ids.iter().map(|i| (i.as_str(), i.as_str())),
-            3,
-        ))
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        Suggestion(
+            scored
+                .into_iter()
+                .take(3)
+                .map(|(_, id)| id.to_owned())
+                .collect(),
+        )
+    }
+}
+
+/// An id folded by case and Unicode normalisation (NFC): ids equal once folded are
+/// suspiciously alike.
+fn fold_id(id: &str) -> String {
+    id.nfc().flat_map(char::to_lowercase).nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SuggestionBudget;
+
+    #[test]
+    fn ids_that_fold_together_are_two_entities_and_a_warning() {
+        let mut index = EntityIndex::new("https://e/");
+        assert_eq!(
+            index.define("Kyiv", vec![], "a.csv:2".into(), None),
+            Ok(None)
+        );
+        let warning = index.define("kyiv", vec![], "a.csv:3".into(), None);
+        assert!(
+            matches!(&warning, Ok(Some(Problem::FoldedIds { other_at, .. })) if other_at == "a.csv:2"),
+            "{warning:?}"
+        );
+        // NFC and NFD spellings of the same word.
+        assert_eq!(
+            index.define("Caf\u{e9}", vec![], "a.csv:4".into(), None),
+            Ok(None)
+        );
+        assert!(matches!(
+            index.define("Cafe\u{301}", vec![], "a.csv:5".into(), None),
+            Ok(Some(Problem::FoldedIds { .. }))
+        ));
+        assert_eq!(index.len(), 4);
+    }
+
+    #[test]
+    fn suggestions_are_bounded() {
+        let mut index = EntityIndex::new("https://e/");
+        for i in 0..1000 {
+            let _ = index.define(&format!("person_{i}"), vec![], format!("a.csv:{i}"), None);
+        }
+        let long = "p".repeat(SuggestionBudget::LONGEST + 1);
+        assert!(matches!(
+            index.resolve(&long),
+            Err(Problem::UnknownEntity { suggestion, .. }) if suggestion.0.is_empty()
+        ));
+        let suggested = (0..2 * SuggestionBudget::SEARCHES)
+            .filter(|_| {
+                matches!(
+                    index.resolve("persn_7"),
+                    Err(Problem::UnknownEntity { suggestion, .. }) if !suggestion.0.is_empty()
+                )
+            })
+            .count();
+        assert_eq!(suggested, SuggestionBudget::SEARCHES as usize);
     }
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::io::RdfFormat;
 
+use super::csv::DEFAULT_MAX_FIELD_SIZE;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
@@ -119,6 +121,13 @@ pub struct Inputs {
     pub data: Vec<InputFile>,
     /// `--base`: the base IRI of entities, if given.
     pub base: Option<String>,
+    /// The most bytes one CSV field may have ([`DEFAULT_MAX_FIELD_SIZE`] unless changed): a
+    /// larger one is an error at its line and field, and is never held in memory.
+    pub max_field_size: u64,
+    /// Entries of the folders read that are not regular files (FIFOs, devices, sockets, also
+    /// through symbolic links), with what they are: skipped, since reading them could block or
+    /// never end. A build reports each as a warning.
+    pub skipped: Vec<(PathBuf, &'static str)>,
 }
 
 impl Inputs {
@@ -148,6 +157,8 @@ impl Inputs {
             )],
             data: Vec::new(),
             base: None,
+            max_field_size: DEFAULT_MAX_FIELD_SIZE,
+            skipped: Vec::new(),
         }
     }
 
@@ -156,7 +167,7 @@ impl Inputs {
     /// # Errors
     /// When the path cannot be read.
     pub fn add_ontology(&mut self, path: &Path) -> io::Result<()> {
-        for (name, absolute) in walk(path)? {
+        for (name, absolute) in self.walk(path)? {
             let file = InputFile::new(name, Content::Disk(absolute), false);
             if matches!(file.kind, FileKind::Rdf(_)) || path.is_file() {
                 self.ontology.push(file);
@@ -170,7 +181,7 @@ impl Inputs {
     /// # Errors
     /// When the folder cannot be read.
     pub fn add_data(&mut self, dir: &Path) -> io::Result<()> {
-        for (name, absolute) in walk(dir)? {
+        for (name, absolute) in self.walk(dir)? {
             let in_sources = name.parent() == Some(Path::new("sources"));
             self.data
                 .push(InputFile::new(name, Content::Disk(absolute), in_sources));
@@ -183,7 +194,7 @@ impl Inputs {
     /// # Errors
     /// When the path cannot be read.
     pub fn add_sources(&mut self, path: &Path) -> io::Result<()> {
-        for (name, absolute) in walk(path)? {
+        for (name, absolute) in self.walk(path)? {
             let file = InputFile::new(
                 Path::new("sources").join(name.file_name().unwrap_or(name.as_os_str())),
                 Content::Disk(absolute),
@@ -195,33 +206,83 @@ impl Inputs {
         }
         Ok(())
     }
-}
 
-/// Files under `path` (or `path` itself), with names relative to it, sorted by name.
-fn walk(path: &Path) -> io::Result<Vec<(PathBuf, PathBuf)>> {
-    let metadata = std::fs::metadata(path)?;
-    if metadata.is_file() {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.to_path_buf(), PathBuf::from);
-        return Ok(vec![(name, path.to_path_buf())]);
-    }
-    let mut files = Vec::new();
-    let mut todo = vec![PathBuf::new()];
-    while let Some(relative) = todo.pop() {
-        for entry in std::fs::read_dir(path.join(&relative))? {
-            let entry = entry?;
-            let name = relative.join(entry.file_name());
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            if entry.file_type()?.is_dir() {
-                todo.push(name);
-            } else {
-                files.push((name, entry.path()));
+    /// Regular files under `path` (or `path` itself), with names relative to it, sorted by name.
+    /// Symbolic links are followed (a folder reached twice is read once); what is not a regular
+    /// file or a folder once they are followed goes to [`Self::skipped`].
+    fn walk(&mut self, path: &Path) -> io::Result<Vec<(PathBuf, PathBuf)>> {
+        let metadata = std::fs::metadata(path)?;
+        if metadata.is_file() {
+            let name = path
+                .file_name()
+                .map_or_else(|| path.to_path_buf(), PathBuf::from);
+            return Ok(vec![(name, path.to_path_buf())]);
+        }
+        if !metadata.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "not a regular file or a folder ({})",
+                    special_kind(&metadata)
+                ),
+            ));
+        }
+        let mut files = Vec::new();
+        let mut seen_folders = std::collections::HashSet::new();
+        seen_folders.insert(std::fs::canonicalize(path)?);
+        let mut todo = vec![PathBuf::new()];
+        while let Some(relative) = todo.pop() {
+            for entry in std::fs::read_dir(path.join(&relative))? {
+                let entry = entry?;
+                let name = relative.join(entry.file_name());
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                // Followed through symbolic links: a `.csv` link to /dev/zero is a device.
+                let metadata = match std::fs::metadata(entry.path()) {
+                    Ok(metadata) => metadata,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        self.skipped.push((name, "a broken symbolic link"));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                if metadata.is_dir() {
+                    if seen_folders.insert(std::fs::canonicalize(entry.path())?) {
+                        todo.push(name);
+                    }
+                } else if metadata.is_file() {
+                    files.push((name, entry.path()));
+                } else {
+                    self.skipped.push((name, special_kind(&metadata)));
+                }
             }
         }
+        files.sort();
+        self.skipped.sort();
+        Ok(files)
     }
-    files.sort();
-    Ok(files)
+}
+
+/// What a file that is neither regular nor a folder is, in words.
+fn special_kind(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = metadata;
+    "not a regular file"
 }

@@ -26,6 +26,7 @@ use std::path::Path;
 use oxigraph::model::{NamedOrBlankNode, Term};
 use serde::Serialize;
 
+pub use self::csv::DEFAULT_MAX_FIELD_SIZE;
 use self::csv::{Header, RowFacts};
 pub use self::emit::{EmittedFact, FactOrigin, sentence_iri};
 pub use self::entities::{DocumentInfo, Entity, EntityIndex};
@@ -82,6 +83,7 @@ pub struct Prepared {
     pub facts: Option<FactSet>,
     rdf: RdfInputs,
     tables: Vec<(InputFile, Header)>,
+    max_field_size: u64,
 }
 
 /// How often (in rows) progress is reported.
@@ -94,39 +96,38 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
     let mut diagnostics = Diagnostics::default();
     let mut summary = Summary::default();
 
+    for (name, kind) in &inputs.skipped {
+        diagnostics.warning(Location::file(name), Problem::NotRegularFile(kind));
+    }
     progress(Progress::Pass("reading the ontology"));
     let (rdf, prefixes) = read_rdf(inputs, &mut diagnostics, &mut summary, progress);
     let ontology = Ontology::from_quads(rdf.iter().flat_map(|(_, _, q)| q), prefixes);
+    let stopped = |ontology, diagnostics, summary, rdf| Prepared {
+        ontology,
+        diagnostics,
+        summary,
+        entities: EntityIndex::new(vocab::DEFAULT_BASE),
+        facts: None,
+        rdf,
+        tables: Vec::new(),
+        max_field_size: inputs.max_field_size,
+    };
     if diagnostics.has_errors() {
         // An ontology that does not parse would make every table look wrong: report only it.
-        return Prepared {
-            ontology,
-            diagnostics,
-            summary,
-            entities: EntityIndex::new(vocab::DEFAULT_BASE),
-            facts: None,
-            rdf,
-            tables: Vec::new(),
-        };
+        return stopped(ontology, diagnostics, summary, rdf);
     }
 
-    let base = inputs
-        .base
-        .clone()
-        .or_else(|| uri_space(rdf.iter().flat_map(|(_, _, q)| q)))
-        .unwrap_or_else(|| vocab::DEFAULT_BASE.to_owned());
-    let mut entities = EntityIndex::new(base);
-    for (_, _, quads) in &rdf {
-        for quad in quads {
-            if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
-                (&quad.subject, &quad.object)
-                && quad.predicate.as_ref() == rdf_vocab::TYPE
-                && ontology.has_class(class.as_ref())
-            {
-                entities.describe(s.clone(), class.clone());
-            }
+    let base = match base(inputs, &rdf) {
+        Ok(base) => base,
+        Err(failure) => {
+            // Every entity IRI would be wrong: say it once, about the base.
+            let (location, problem) = *failure;
+            diagnostics.error(location, problem);
+            return stopped(ontology, diagnostics, summary, rdf);
         }
-    }
+    };
+    let mut entities = EntityIndex::new(base);
+    describe_rdf_entities(&rdf, &ontology, &mut entities);
 
     // Pass one: headers, ids and classes of every entity table.
     progress(Progress::Pass("indexing entities"));
@@ -177,6 +178,7 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
             &ontology,
             &entities,
             &mut diagnostics,
+            inputs.max_field_size,
             progress,
             &mut on_row,
         );
@@ -198,6 +200,54 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
         facts,
         rdf,
         tables,
+        max_field_size: inputs.max_field_size,
+    }
+}
+
+/// The base IRI of entities: `--base`, else the `void:uriSpace` of the inputs, else kg's
+/// default; an error at where it came from when it cannot be one.
+fn base(inputs: &Inputs, rdf: &RdfInputs) -> Result<String, Box<(Location, Problem)>> {
+    let (base, origin) = match &inputs.base {
+        Some(base) => (base.clone(), Location::file("--base")),
+        None => match uri_space(rdf) {
+            Some((space, file)) => (space, Location::file(file)),
+            None => (vocab::DEFAULT_BASE.to_owned(), Location::file("--base")),
+        },
+    };
+    check_base(&base)
+        .map(|()| base)
+        .map_err(|p| Box::new((origin, p)))
+}
+
+/// Checks that entity IRIs can be made from `base`: it must be an absolute IRI (with a scheme)
+/// that stays one with an id after it.
+///
+/// # Errors
+/// [`Problem::InvalidBase`] with the reason.
+///
+/// ```
+/// assert!(kg::ingest::check_base("https://example.org/id/").is_ok());
+/// assert!(kg::ingest::check_base("not an iri").is_err());
+/// ```
+pub fn check_base(base: &str) -> Result<(), Problem> {
+    oxigraph::model::NamedNode::new(format!("{base}id"))
+        .map(|_| ())
+        .map_err(|e| Problem::InvalidBase {
+            base: base.into(),
+            reason: e.to_string().into(),
+        })
+}
+
+/// Indexes the classes of what the RDF inputs describe.
+fn describe_rdf_entities(rdf: &RdfInputs, ontology: &Ontology, entities: &mut EntityIndex) {
+    for quad in rdf.iter().flat_map(|(_, _, quads)| quads) {
+        if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
+            (&quad.subject, &quad.object)
+            && quad.predicate.as_ref() == rdf_vocab::TYPE
+            && ontology.has_class(class.as_ref())
+        {
+            entities.describe(s.clone(), class.clone());
+        }
     }
 }
 
@@ -222,7 +272,8 @@ fn index_tables(
         }
         summary.files += 1;
         progress(Progress::File(file.name()));
-        if let Some(header) = index_table(file, ontology, entities, diagnostics, progress) {
+        let limit = inputs.max_field_size;
+        if let Some(header) = index_table(file, ontology, entities, diagnostics, limit, progress) {
             tables.push((file.clone(), header));
         }
     }

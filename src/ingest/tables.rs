@@ -1,11 +1,12 @@
 //! The two passes over the CSV tables: indexing the entities of each entity table, then reading
 //! and checking every row; and checking the source texts against their documents.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::csv::{self, Column, Header, Records, RowFacts, RowReader, TableKind};
+use super::csv::{self, Column, Header, Records, RowFacts, RowProblems, RowReader, TableKind};
 use super::emit::hex;
 use super::entities::{DocumentInfo, EntityIndex};
 use super::input::InputFile;
@@ -20,10 +21,11 @@ pub(super) fn index_table(
     ontology: &Ontology,
     entities: &mut EntityIndex,
     diagnostics: &mut Diagnostics,
+    max_field_size: u64,
     progress: &dyn Fn(Progress<'_>),
 ) -> Option<Header> {
     let name = file.name();
-    let mut records = match file.reader().and_then(Records::new) {
+    let mut records = match file.reader().and_then(|r| Records::new(r, max_field_size)) {
         Ok(records) => records,
         Err(e) => {
             diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
@@ -67,6 +69,8 @@ pub(super) fn index_table(
     let sha_at = property_at(kg::SHA256);
     let mut rows = 0;
     while let Some(row) = records.next_row() {
+        // A row that cannot be read is still a row: the table is not "without rows".
+        rows += 1;
         let row = match row {
             Ok(row) => row,
             Err((line, field, problem)) => {
@@ -74,7 +78,6 @@ pub(super) fn index_table(
                 continue;
             }
         };
-        rows += 1;
         if rows % PROGRESS_EVERY == 0 {
             progress(Progress::Rows(rows));
         }
@@ -102,11 +105,11 @@ pub(super) fn index_table(
                 sentences: None,
             });
         let defined_at = format!("{}:{}", name.display(), row.line);
-        if let Err(problem) = entities.define(&row.fields[id_at], types, defined_at, document) {
-            diagnostics.error(
-                Location::cell(name, row.line, id_at, &header.names[id_at]),
-                problem,
-            );
+        let location = || Location::cell(name, row.line, id_at, &header.names[id_at]);
+        match entities.define(&row.fields[id_at], types, defined_at, document) {
+            Ok(None) => {}
+            Ok(Some(warning)) => diagnostics.warning(location(), warning),
+            Err(problem) => diagnostics.error(location(), problem),
         }
     }
     if rows == 0 {
@@ -115,6 +118,7 @@ pub(super) fn index_table(
     Some(header)
 }
 
+/// Where a record problem is: its line and 1-based field.
 fn at(name: &Path, line: u64, field: Option<usize>) -> Location {
     Location {
         file: name.to_path_buf(),
@@ -172,7 +176,7 @@ pub(super) fn read_source_text(
         diagnostics.error(
             Location::file(name),
             Problem::Sha256Mismatch {
-                expected: expected.clone(),
+                expected: expected.as_str().into(),
                 actual: digest,
             },
         );
@@ -193,17 +197,21 @@ pub(super) fn read_source_text(
 }
 
 /// Reads every row of a table, reporting problems and handing each good row to `on_row`.
+///
+/// Some problems are said once for the table rather than once per row (see [`TableProblems`]).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_rows(
     file: &InputFile,
     header: &Header,
     ontology: &Ontology,
     entities: &EntityIndex,
     diagnostics: &mut Diagnostics,
+    max_field_size: u64,
     progress: &dyn Fn(Progress<'_>),
     on_row: &mut dyn FnMut(&RowFacts, &Header),
 ) {
     let name = file.name();
-    let mut records = match file.reader().and_then(Records::new) {
+    let mut records = match file.reader().and_then(|r| Records::new(r, max_field_size)) {
         Ok(records) => records,
         Err(e) => {
             diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
@@ -218,10 +226,9 @@ pub(super) fn read_rows(
         file: name,
         header,
     };
-    let mut problems = Vec::new();
+    let mut problems = RowProblems::default();
+    let mut table = TableProblems::default();
     let mut rows = 0;
-    // Rows whose facts have no source: counted, reported once per table.
-    let mut unsourced: Option<(u64, u64)> = None;
     while let Some(row) = records.next_row() {
         rows += 1;
         if rows % PROGRESS_EVERY == 0 {
@@ -232,22 +239,17 @@ pub(super) fn read_rows(
             // Already reported in pass one for entity tables.
             Err(_) if header.kind == TableKind::Entity => continue,
             Err((line, field, problem)) => {
-                diagnostics.error(at(name, line, field), problem);
+                table.error(diagnostics, at(name, line, field), problem);
                 continue;
             }
         };
         if row.fields.len() != header.names.len() {
-            diagnostics.error(
-                Location::at(
-                    name,
-                    row.line,
-                    row.fields.len().min(header.names.len()) as u64 + 1,
-                ),
-                Problem::FieldCount {
-                    expected: header.names.len(),
-                    found: row.fields.len(),
-                },
-            );
+            let column = row.fields.len().min(header.names.len()) as u64 + 1;
+            let problem = Problem::FieldCount {
+                expected: header.names.len(),
+                found: row.fields.len(),
+            };
+            table.error(diagnostics, Location::at(name, row.line, column), problem);
             continue;
         }
         if let Some(facts) = reader.read(&row, &mut problems) {
@@ -257,7 +259,7 @@ pub(super) fn read_rows(
                         f.predicate.as_ref() == rdf::TYPE && f.object == kg::DOCUMENT.into()
                     });
                 if !is_document {
-                    unsourced.get_or_insert((row.line, 0)).1 += 1;
+                    table.unsourced.get_or_insert((row.line, 0)).1 += 1;
                 }
             }
             if header.kind == TableKind::Entity
@@ -267,21 +269,90 @@ pub(super) fn read_rows(
                     .any(|f| f.predicate.as_ref() == rdfs::LABEL)
                 && let Some(first) = facts.facts.first()
             {
-                {
-                    diagnostics.warning(
-                        Location::at(name, row.line, 1),
-                        Problem::MissingLabel(entities.display(&first.subject)),
-                    );
-                }
+                diagnostics.warning(
+                    Location::at(name, row.line, 1),
+                    Problem::MissingLabel(entities.display(&first.subject).into()),
+                );
             }
             on_row(&facts, header);
         }
-        for (location, problem) in problems.drain(..) {
-            diagnostics.error(location, problem);
+        for (location, problem) in problems.errors.drain(..) {
+            table.error(diagnostics, location, problem);
+        }
+        for (location, problem) in problems.warnings.drain(..) {
+            table.column_warning(diagnostics, location, problem);
         }
     }
-    if let Some((first, rows)) = unsourced {
-        diagnostics.warning(Location::at(name, first, 1), Problem::NoProvenance { rows });
+    table.finish(name, entities, diagnostics);
+}
+
+/// The problems of a table said once for it rather than once per row: rows without a source
+/// (with their count), a `source` naming no known document (once per document, with the count
+/// of rows citing it), and a date-shaped cell stored as a plain string (once per column).
+#[derive(Default)]
+struct TableProblems {
+    /// The first row without a source, and how many there are.
+    unsourced: Option<(u64, u64)>,
+    /// Unknown documents, with how many rows cite each.
+    unknown_documents: HashMap<String, u64>,
+    /// Errors held from the first unknown document on, so that its error can give the final
+    /// count and the order of the errors is kept.
+    pending: Vec<(Location, Problem)>,
+    /// Columns already warned about.
+    warned_columns: HashSet<Option<u64>>,
+}
+
+impl TableProblems {
+    fn error(&mut self, diagnostics: &mut Diagnostics, location: Location, problem: Problem) {
+        if let Problem::UnknownDocument { id, .. } = &problem {
+            let count = self
+                .unknown_documents
+                .entry(id.as_str().to_owned())
+                .or_default();
+            *count += 1;
+            if *count > 1 {
+                return;
+            }
+        }
+        if self.unknown_documents.is_empty() {
+            diagnostics.error(location, problem);
+        } else {
+            self.pending.push((location, problem));
+        }
+    }
+
+    fn column_warning(
+        &mut self,
+        diagnostics: &mut Diagnostics,
+        location: Location,
+        problem: Problem,
+    ) {
+        if self.warned_columns.insert(location.column) {
+            diagnostics.warning(location, problem);
+        }
+    }
+
+    fn finish(self, name: &Path, entities: &EntityIndex, diagnostics: &mut Diagnostics) {
+        let table = (!self.unknown_documents.is_empty())
+            .then(|| entities.document_table())
+            .flatten();
+        for (location, mut problem) in self.pending {
+            if let Problem::UnknownDocument {
+                id,
+                rows,
+                table: where_,
+                ..
+            } = &mut problem
+                && let Some(count) = self.unknown_documents.get(id.as_str())
+            {
+                *rows = *count;
+                where_.clone_from(&table);
+            }
+            diagnostics.error(location, problem);
+        }
+        if let Some((first, rows)) = self.unsourced {
+            diagnostics.warning(Location::at(name, first, 1), Problem::NoProvenance { rows });
+        }
     }
 }
 

@@ -4,20 +4,23 @@
 //! nothing becomes visible unless everything was written.
 
 pub mod derive;
+mod stream;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, mpsc};
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use oxigraph::model::Quad;
 use oxigraph::store::StorageError;
 
 use self::derive::{DerivedData, Stage, StageInput, run_stages};
+use self::stream::{Streamed, stream};
 use crate::graph::ProjectionBuilder;
 use crate::graph::file::{self as projection_file, ProjectionFileError};
 use crate::ingest::{self, Diagnostic, Inputs, Progress, Summary};
-use crate::store::{FORMAT_VERSION, Meta, StoreDir, StoreError};
+use crate::store::{FORMAT_VERSION, Meta, StoreDir, StoreError, storage_message};
 
 /// How to build.
 #[derive(Clone, Default)]
@@ -43,8 +46,11 @@ impl fmt::Debug for BuildOptions {
 pub struct BuildReport {
     /// Counts of the inputs.
     pub summary: Summary,
-    /// Warnings (no errors: those fail the build).
+    /// Warnings (no errors: those fail the build), the first
+    /// [`Diagnostics::KEPT`](crate::diagnostic::Diagnostics::KEPT) of them.
     pub warnings: Vec<Diagnostic>,
+    /// How many warnings there were, kept or not.
+    pub warning_count: usize,
     /// Quads in the new store.
     pub quads: u64,
     /// Nodes and edges of the projection.
@@ -59,8 +65,11 @@ pub struct BuildReport {
     pub seconds: f64,
 }
 
-/// Why a build failed. In every case the previous graph stays current.
+/// Why a build failed. In every case the previous graph stays current, and the new generation
+/// is removed. Each variant says its cause once: as its [`source`](std::error::Error::source),
+/// or (for `RocksDB`, whose messages repeat themselves) cleaned in its message.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     #[error("the inputs have {errors} error(s){}; nothing was written", if *strict && *warnings > 0 { format!(" and {warnings} warning(s), which --strict refuses") } else { String::new() })]
     Invalid {
@@ -72,20 +81,41 @@ pub enum BuildError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("writing the RDF store: {0}")]
-    Storage(#[from] StorageError),
+    /// Writing the RDF store failed (`error` is `RocksDB`'s, shown in the message).
+    #[error("writing the RDF store: {}", storage_message(error))]
+    Storage { error: StorageError },
+    /// Writing a file of the new generation failed.
+    #[error("{path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error(transparent)]
-    Projection(#[from] ProjectionFileError),
+    Projection(ProjectionFileError),
     #[error("the store writer stopped unexpectedly")]
     WriterStopped,
+}
+
+impl From<StorageError> for BuildError {
+    fn from(error: StorageError) -> Self {
+        Self::Storage { error }
+    }
+}
+
+impl From<ProjectionFileError> for BuildError {
+    fn from(error: ProjectionFileError) -> Self {
+        match error {
+            // Its message repeats its source: name the file, let the source say why.
+            ProjectionFileError::Io { path, source } => Self::Write { path, source },
+            other => Self::Projection(other),
+        }
+    }
 }
 
 /// Memory the bulk loader may use for its batches (oxigraph's default is 2 GB per thread); the
 /// build's peak memory stays below a peer loading the same quads, at little cost in time.
 const LOADER_MEMORY_MB: usize = 512;
-
-/// Quads per batch handed from the reading thread to the store writer.
-const BATCH: usize = 64 * 1024;
 
 /// Builds the graph of `inputs` into `store`.
 ///
@@ -129,40 +159,29 @@ pub fn build(
     }
 
     let rdf = building.create_store()?;
-    let (sender, receiver) = mpsc::sync_channel::<Vec<Quad>>(4);
     let mut builder = ProjectionBuilder::new(&prepared.ontology, &prepared.entities)?;
-    let projection = std::thread::scope(|scope| -> Result<_, BuildError> {
-        let reader = scope.spawn(|| {
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut send = |quad: Quad| -> Result<(), mpsc::SendError<Vec<Quad>>> {
-                batch.push(quad);
-                if batch.len() == BATCH {
-                    sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
-                }
-                Ok(())
-            };
-            let result = prepared.emit(&mut send, &mut |fact| builder.add(fact), progress);
+    let mut loader = rdf
+        .bulk_loader()
+        .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
+    let Streamed { produced, written } = stream(
+        |send| {
+            let emitted = prepared.emit(send, &mut |fact| builder.add(fact), progress);
             builder.add_derived(&derived.relations);
-            let result = result.and_then(|()| sender.send(batch));
-            drop(sender);
             // The projection is assembled while the store finishes writing.
-            result.map(|()| builder.finish())
-        });
-        let mut loader = rdf
-            .bulk_loader()
-            .with_max_memory_size_in_megabytes(LOADER_MEMORY_MB);
-        // The receiver is consumed by the load: when the loader fails (a full disk), it is
-        // dropped with it, so the reading thread's next send fails and it ends instead of
-        // waiting forever on a full channel.
-        let written = loader
-            .load_quads(receiver.into_iter().flatten())
-            .and_then(|()| loader.load_quads(derived.quads.iter().cloned()))
-            .and_then(|()| loader.commit());
-        // A send error means the writer above stopped early, which only its own error explains.
-        let assembled = reader.join().map_err(|_| BuildError::WriterStopped)?;
-        written?;
-        Ok(assembled.map_err(|_| BuildError::WriterStopped)??)
-    })?;
+            emitted.map(|()| builder.finish())
+        },
+        |quads| {
+            loader
+                .load_quads(quads)
+                .and_then(|()| loader.load_quads(derived.quads.iter().cloned()))
+                .and_then(|()| loader.commit())
+        },
+    );
+    // The writer's error first: a closed channel on the reading side is only its echo.
+    written?;
+    let projection = produced
+        .ok_or(BuildError::WriterStopped)?
+        .map_err(|_| BuildError::WriterStopped)??;
 
     progress(Progress::Pass("saving the graph projection"));
     projection_file::save(&projection, &building.projection_path())?;
@@ -184,6 +203,7 @@ pub fn build(
     building.commit(&meta)?;
     Ok(BuildReport {
         summary: prepared.summary,
+        warning_count: prepared.diagnostics.warning_count(),
         warnings: prepared.diagnostics.into_vec(),
         quads,
         nodes: projection.node_count(),

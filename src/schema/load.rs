@@ -32,6 +32,7 @@ impl Ontology {
             }
         }
         ontology.assemble(axioms);
+        ontology.index_local_names();
         ontology
     }
 

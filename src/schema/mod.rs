@@ -8,12 +8,12 @@
 mod hierarchy;
 mod load;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use oxigraph::model::{NamedNode, NamedNodeRef};
 
 pub use self::hierarchy::ClassHierarchy;
-use crate::diagnostic::{Problem, Suggestion, TermKind};
+use crate::diagnostic::{Problem, Suggestion, SuggestionBudget, TermKind};
 use crate::iri::{self, local_name};
 use crate::names;
 use crate::vocab::{owl, rdf, rdfs, xsd};
@@ -93,6 +93,10 @@ pub struct Ontology {
     labels: std::collections::HashMap<NamedNode, names::PreferredLabel>,
     prefixes: BTreeMap<String, String>,
     datatypes: HashSet<NamedNode>,
+    /// "Did you mean" searches left for unknown names.
+    suggestions: SuggestionBudget,
+    /// Classes, properties and datatypes by local name, for bare names in headers and cells.
+    by_local_name: HashMap<(String, TermKind), Vec<NamedNode>>,
 }
 
 impl Ontology {
@@ -178,17 +182,17 @@ impl Ontology {
     pub fn resolve(&self, name: &str, kind: TermKind) -> Result<NamedNode, Problem> {
         let iri = if let Some(inner) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
             NamedNode::new(inner).map_err(|e| Problem::InvalidIri {
-                iri: inner.to_owned(),
-                reason: e.to_string(),
+                iri: inner.into(),
+                reason: e.to_string().into(),
             })?
         } else if let Some((prefix, local)) = name.split_once(':') {
             let namespace = self
                 .prefixes
                 .get(prefix)
-                .ok_or_else(|| Problem::UnknownPrefix(prefix.to_owned()))?;
+                .ok_or_else(|| Problem::UnknownPrefix(prefix.into()))?;
             NamedNode::new(format!("{namespace}{local}")).map_err(|e| Problem::InvalidIri {
-                iri: format!("{namespace}{local}"),
-                reason: e.to_string(),
+                iri: format!("{namespace}{local}").into(),
+                reason: e.to_string().into(),
             })?
         } else {
             return self.resolve_local(name, kind);
@@ -198,7 +202,7 @@ impl Ontology {
         } else {
             Err(Problem::UnknownTerm {
                 kind,
-                name: name.to_owned(),
+                name: name.into(),
                 suggestion: self.suggest(name, kind),
             })
         }
@@ -220,12 +224,26 @@ impl Ontology {
         }
     }
 
+    /// Indexes the terms by local name (once every term is known).
+    fn index_local_names(&mut self) {
+        let mut index: HashMap<(String, TermKind), Vec<NamedNode>> = HashMap::new();
+        for kind in [TermKind::Class, TermKind::Property, TermKind::Datatype] {
+            for iri in self.terms(kind) {
+                index
+                    .entry((local_name(iri.as_str()).to_owned(), kind))
+                    .or_default()
+                    .push(iri.clone());
+            }
+        }
+        self.by_local_name = index;
+    }
+
     fn resolve_local(&self, name: &str, kind: TermKind) -> Result<NamedNode, Problem> {
         let mut matches: Vec<&NamedNode> = self
-            .terms(kind)
-            .into_iter()
-            .filter(|iri| local_name(iri.as_str()) == name)
-            .collect();
+            .by_local_name
+            .get(&(name.to_owned(), kind))
+            .map(|found| found.iter().collect())
+            .unwrap_or_default();
         if kind == TermKind::Datatype && matches.is_empty() {
             return self.resolve(&format!("xsd:{name}"), kind);
         }
@@ -233,19 +251,22 @@ impl Ontology {
         match matches.as_slice() {
             [] => Err(Problem::UnknownTerm {
                 kind,
-                name: name.to_owned(),
+                name: name.into(),
                 suggestion: self.suggest(name, kind),
             }),
             [only] => Ok((*only).clone()),
             many => Err(Problem::AmbiguousTerm {
                 kind,
-                name: name.to_owned(),
+                name: name.into(),
                 candidates: many.iter().map(|iri| self.compact(iri.as_ref())).collect(),
             }),
         }
     }
 
     fn suggest(&self, name: &str, kind: TermKind) -> Suggestion {
+        if !self.suggestions.spend(name) {
+            return Suggestion::default();
+        }
         let names: Vec<String> = self
             .terms(kind)
             .into_iter()

@@ -40,11 +40,15 @@ const META_FILE: &str = "meta.json";
 /// Version of the folder layout and `meta.json`; a store of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 2;
 
-/// Errors of the store folder.
+/// Errors of the store folder. Each names the file; the cause is its [`source`] (shown once
+/// by error chains such as anyhow's `{:#}`), or for `RocksDB` in the message, cleaned of
+/// repeats.
+///
+/// [`source`]: std::error::Error::source
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         path: PathBuf,
         #[source]
@@ -54,13 +58,12 @@ pub enum StoreError {
     NotBuilt(PathBuf),
     #[error("{path} is locked by another kg build{}", holder.map(|pid| format!(" (process {pid})")).unwrap_or_default())]
     Locked { path: PathBuf, holder: Option<u32> },
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", storage_message(error))]
     Oxigraph {
         path: PathBuf,
-        #[source]
-        source: oxigraph::store::StorageError,
+        error: oxigraph::store::StorageError,
     },
-    #[error("{path}: unreadable build description: {source}")]
+    #[error("{path}: unreadable build description")]
     Meta {
         path: PathBuf,
         #[source]
@@ -70,6 +73,38 @@ pub enum StoreError {
         "{path} was built by a kg with store format {found}; this kg reads format {FORMAT_VERSION}: run `kg build` again"
     )]
     Version { path: PathBuf, found: u32 },
+    #[error(
+        "{path} is one generation of a store, not a store folder: build into the store, {parent}"
+    )]
+    Generation { path: PathBuf, parent: PathBuf },
+}
+
+/// A `RocksDB` error as one readable cause: `RocksDB` repeats itself (`IO error: No space left
+/// on device: While appending to file: F: No space left on device`), so its `: `-separated parts
+/// are kept once each, and the `IO error` tag is dropped.
+///
+/// ```
+/// let error = oxigraph::store::StorageError::Io(std::io::Error::other(
+///     "IO error: No space left on device: While appending to file: /s/1.sst: No space left on device",
+/// ));
+/// assert_eq!(
+///     kg::store::storage_message(&error),
+///     "No space left on device: While appending to file: /s/1.sst"
+/// );
+/// ```
+pub fn storage_message(error: &oxigraph::store::StorageError) -> String {
+    let text = error.to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    for part in text.split(": ").map(str::trim) {
+        if !part.is_empty() && part != "IO error" && !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    if parts.is_empty() {
+        text
+    } else {
+        parts.join(": ")
+    }
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
@@ -148,7 +183,7 @@ impl Generation {
     /// When `RocksDB` cannot open it.
     pub fn open_store(&self) -> Result<Store, StoreError> {
         let path = self.dir.join(OXIGRAPH_DIR);
-        Store::open_read_only(&path).map_err(|source| StoreError::Oxigraph { path, source })
+        Store::open_read_only(&path).map_err(|error| StoreError::Oxigraph { path, error })
     }
 }
 
@@ -191,33 +226,26 @@ impl StoreDir {
     }
 
     /// Starts a build: takes the build lock, removes what killed builds left, and creates an
-    /// empty generation folder.
+    /// empty generation folder. A folder that is itself a generation of a store is refused.
     ///
     /// # Errors
-    /// [`StoreError::Locked`] when another build holds the lock; I/O errors.
+    /// [`StoreError::Locked`] when another build holds the lock; [`StoreError::Generation`];
+    /// I/O errors.
     pub fn begin(&self) -> Result<Building, StoreError> {
+        if self.root.join(META_FILE).is_file() || self.root.join(OXIGRAPH_DIR).is_dir() {
+            return Err(StoreError::Generation {
+                parent: self
+                    .root
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+                path: self.root.clone(),
+            });
+        }
+        let created_root = !self.root.exists();
         fs::create_dir_all(&self.root).map_err(io_error(&self.root))?;
         let lock_path = self.root.join(LOCK);
-        let mut lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock_path)
-            .map_err(io_error(&lock_path))?;
-        if let Err(e) = lock.try_lock() {
-            return match e {
-                fs::TryLockError::WouldBlock => {
-                    let mut holder = String::new();
-                    let _ = lock.read_to_string(&mut holder);
-                    Err(StoreError::Locked {
-                        path: self.root.clone(),
-                        holder: holder.trim().parse().ok(),
-                    })
-                }
-                fs::TryLockError::Error(source) => Err(io_error(&lock_path)(source)),
-            };
-        }
+        let mut lock = self.lock(&lock_path)?;
         lock.set_len(0).map_err(io_error(&lock_path))?;
         write!(lock, "{}", std::process::id()).map_err(io_error(&lock_path))?;
         self.remove_stale()?;
@@ -235,7 +263,40 @@ impl StoreDir {
             name,
             dir,
             committed: false,
-            _lock: lock,
+            created_root,
+            lock,
+        })
+    }
+
+    /// Opens and locks `build.lock`. A failed first build removes the lock file with the folder
+    /// it created, so a lock taken on a file that has meanwhile been removed (or replaced) is no
+    /// lock: it is taken again on the file the path now names.
+    fn lock(&self, lock_path: &Path) -> Result<File, StoreError> {
+        for _ in 0..3 {
+            let lock = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(lock_path)
+                .map_err(io_error(lock_path))?;
+            match lock.try_lock() {
+                Ok(()) if same_file(&lock, lock_path) => return Ok(lock),
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = (&lock).read_to_string(&mut holder);
+                    return Err(StoreError::Locked {
+                        path: self.root.clone(),
+                        holder: holder.trim().parse().ok(),
+                    });
+                }
+                Err(fs::TryLockError::Error(source)) => return Err(io_error(lock_path)(source)),
+            }
+        }
+        Err(StoreError::Locked {
+            path: self.root.clone(),
+            holder: None,
         })
     }
 
@@ -254,6 +315,21 @@ impl StoreDir {
     }
 }
 
+/// Whether the open `file` is the one `path` names now.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
+}
+
 fn is_generation_name(name: &str) -> bool {
     name.starts_with(GENERATION_PREFIX) && !name.contains(['/', '\\']) && name != ".."
 }
@@ -266,7 +342,9 @@ pub struct Building {
     name: String,
     dir: PathBuf,
     committed: bool,
-    _lock: File,
+    /// Whether this build created the store folder: a failed first build leaves no folder.
+    created_root: bool,
+    lock: File,
 }
 
 impl Building {
@@ -281,7 +359,7 @@ impl Building {
     /// When `RocksDB` cannot create it.
     pub fn create_store(&self) -> Result<Store, StoreError> {
         let path = self.dir.join(OXIGRAPH_DIR);
-        Store::open(&path).map_err(|source| StoreError::Oxigraph { path, source })
+        Store::open(&path).map_err(|error| StoreError::Oxigraph { path, error })
     }
 
     /// Where to save the projection.
@@ -304,10 +382,9 @@ impl Building {
         sync_dir(&self.dir)?;
         let previous = fs::read_to_string(self.root.join(CURRENT)).ok();
         if let Some(previous) = previous.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            replace_file(&self.root, PREVIOUS, previous)?;
+            replace_file(&self.root, PREVIOUS, previous, || {})?;
         }
-        replace_file(&self.root, CURRENT, &self.name)?;
-        self.committed = true;
+        replace_file(&self.root, CURRENT, &self.name, || self.committed = true)?;
         let store = StoreDir::new(&self.root);
         store.remove_stale()?;
         Ok(Generation {
@@ -318,9 +395,16 @@ impl Building {
 
 impl Drop for Building {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.dir);
+        if self.committed {
+            return;
         }
+        let _ = fs::remove_dir_all(&self.dir);
+        if self.created_root {
+            // Still holding the lock: a build that opened the file meanwhile sees it removed.
+            let _ = fs::remove_file(self.root.join(LOCK));
+            let _ = fs::remove_dir(&self.root);
+        }
+        let _ = self.lock.unlock();
     }
 }
 
@@ -330,12 +414,24 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     file.sync_all().map_err(io_error(path))
 }
 
-/// Replaces `root/name` with `content` atomically: write a temporary file, sync, rename.
-fn replace_file(root: &Path, name: &str, content: &str) -> Result<(), StoreError> {
+/// Replaces `root/name` with `content` atomically: write a temporary file, sync, rename, sync
+/// the folder. `renamed` runs as soon as the rename took place: from then on the new content is
+/// what readers see, even if the folder sync fails. A failed write removes the temporary file.
+fn replace_file(
+    root: &Path,
+    name: &str,
+    content: &str,
+    renamed: impl FnOnce(),
+) -> Result<(), StoreError> {
     let temporary = root.join(format!(".{name}.tmp"));
-    write_synced(&temporary, content.as_bytes())?;
     let target = root.join(name);
-    fs::rename(&temporary, &target).map_err(io_error(&target))?;
+    let written = write_synced(&temporary, content.as_bytes())
+        .and_then(|()| fs::rename(&temporary, &target).map_err(io_error(&target)));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(e);
+    }
+    renamed();
     sync_dir(root)
 }
 

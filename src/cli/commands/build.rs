@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum, ValueHint};
 use kg::infer::{InferenceOptions, InferenceStage};
-use kg::ingest::Inputs;
+use kg::ingest::{DEFAULT_MAX_FIELD_SIZE, Inputs, check_base};
 use kg::pipeline::derive::Stage;
 use kg::pipeline::{BuildError, BuildOptions, BuildReport, build};
 use kg::store::StoreDir;
@@ -41,8 +41,13 @@ pub struct BuildArgs {
 
     /// Base IRI of entities [default: the void:uriSpace of the inputs, else
     /// https://kg.example/id/]
-    #[arg(long, value_name = "IRI")]
+    #[arg(long, value_name = "IRI", value_parser = parse_base)]
     base: Option<String>,
+
+    /// The most bytes a CSV field may have; a larger one is an error at its line and field
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FIELD_SIZE,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    max_field_size: u64,
 
     /// Treat warnings as errors
     #[arg(long)]
@@ -111,6 +116,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
             .with_context(|| format!("cannot read the sources {}", path.display()))?;
     }
     inputs.base.clone_from(&args.base);
+    inputs.max_field_size = args.max_field_size;
     let store = args.store.dir();
     // The peace-talks shapes belong to the peace-talks ontology: they apply when it is the one
     // built with (the embedded default, or new data under it); --shapes adds a team's own.
@@ -125,10 +131,28 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
         &args.shapes,
     )?;
     let report = run_build(&inputs, &store, args.strict, args.quiet, stages)?;
+    // The build is committed: a failure from here on is only the summary's.
+    print_summary(args, &store, &report).with_context(|| {
+        format!(
+            "the graph was built in {}, but its summary could not be written",
+            store.root().display()
+        )
+    })?;
+    Ok(Found::Something)
+}
+
+/// `--base`: an IRI that entity ids can follow.
+fn parse_base(base: &str) -> Result<String, String> {
+    check_base(base)
+        .map(|()| base.to_owned())
+        .map_err(|problem| problem.to_string())
+}
+
+fn print_summary(args: &BuildArgs, store: &StoreDir, report: &BuildReport) -> anyhow::Result<()> {
     let mut output = Output::stdout();
     let out = output.writer();
     match args.format {
-        SummaryFormat::Text => write_summary(out, &store, &report)?,
+        SummaryFormat::Text => write_summary(out, store, report)?,
         SummaryFormat::Json => {
             let json = serde_json::json!({
                 "store": store.root(),
@@ -136,7 +160,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
                 "nodes": report.nodes,
                 "edges": report.edges,
                 "seconds": report.seconds,
-                "warnings": report.warnings.len(),
+                "warnings": report.warning_count,
                 "summary": report.summary,
                 "derived": report.derived,
                 "stages": report.stages,
@@ -145,8 +169,7 @@ pub fn run(args: &BuildArgs) -> anyhow::Result<Found> {
             writeln!(out)?;
         }
     }
-    output.commit()?;
-    Ok(Found::Something)
+    output.commit()
 }
 
 /// Builds the embedded default quietly (for commands run before any build).
@@ -201,9 +224,19 @@ fn run_build(
         spinner.update(p);
     });
     spinner.finish();
+    let kept = || {
+        if store.is_built() {
+            format!(
+                "; the previous graph in {} is unchanged",
+                store.root().display()
+            )
+        } else {
+            String::new()
+        }
+    };
     match result {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
+            print_diagnostics(&report.warnings, (0, report.warning_count));
             Ok(report)
         }
         Err(BuildError::Invalid {
@@ -212,15 +245,8 @@ fn run_build(
             warnings,
             strict,
         }) => {
-            print_diagnostics(&diagnostics);
-            let kept = if store.is_built() {
-                format!(
-                    "; the previous graph in {} is unchanged",
-                    store.root().display()
-                )
-            } else {
-                String::new()
-            };
+            print_diagnostics(&diagnostics, (errors, warnings));
+            let kept = kept();
             let refused = if strict && warnings > 0 {
                 format!(" and {warnings} warning(s) (refused by --strict)")
             } else {
@@ -228,7 +254,10 @@ fn run_build(
             };
             anyhow::bail!("build failed: {errors} error(s){refused}{kept}")
         }
-        Err(other) => Err(other).context("build failed"),
+        Err(other) => {
+            let kept = kept();
+            Err(other).context(format!("build failed{kept}"))
+        }
     }
 }
 
@@ -272,5 +301,5 @@ fn write_summary(
             writeln!(out, "  {name:<width$}  {count:>7}")?;
         }
     }
-    writeln!(out, "\nwarnings: {}", report.warnings.len())
+    writeln!(out, "\nwarnings: {}", report.warning_count)
 }

@@ -1,6 +1,8 @@
 //! A table's header: which kind of table it is, and what each column means (reserved columns,
 //! properties with their language, datatype and multi-value modifiers).
 
+use std::collections::HashMap;
+
 use oxigraph::model::{Literal, NamedNode};
 
 use crate::diagnostic::{Problem, TermKind};
@@ -76,20 +78,24 @@ impl Header {
     /// kind), each with the 1-based field number it concerns (0 for the whole line).
     pub fn parse(names: Vec<String>, ontology: &Ontology) -> Result<Self, Vec<(usize, Problem)>> {
         let mut problems = Vec::new();
+        // Each name's first column, to find duplicates in one pass (a header may be huge).
+        let mut first_at: HashMap<&str, usize> = HashMap::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             if name.trim().is_empty() {
                 problems.push((i + 1, Problem::BlankHeader));
-            } else if let Some(first) = names[..i].iter().position(|n| n == name) {
+            } else if let Some(first) = first_at.get(name.as_str()) {
                 problems.push((
                     i + 1,
                     Problem::DuplicateHeader {
-                        name: name.clone(),
-                        first: first as u64 + 1,
+                        name: name.into(),
+                        first: *first as u64 + 1,
                     },
                 ));
+            } else {
+                first_at.insert(name, i);
             }
         }
-        let has = |n: &str| names.iter().any(|h| h == n);
+        let has = |n: &str| first_at.contains_key(n);
         let kind = if has("id") && !has("subject") {
             TableKind::Entity
         } else if has("subject") || has("predicate") || has("object") {
@@ -146,7 +152,7 @@ impl Header {
 /// `property[@lang | ^^datatype][[]]`.
 fn parse_property_header(header: &str, ontology: &Ontology) -> Result<PropertyColumn, Problem> {
     let invalid = |reason: &str| Problem::InvalidHeader {
-        header: header.to_owned(),
+        header: header.into(),
         reason: reason.to_owned(),
     };
     let (rest, multi) = match header.strip_suffix("[]") {
@@ -194,7 +200,7 @@ pub(super) fn check_language(tag: &str) -> Result<String, Problem> {
     Literal::new_language_tagged_literal("", tag)
         .map(|l| l.language().unwrap_or(tag).to_owned())
         .map_err(|e| Problem::InvalidLanguageTag {
-            tag: tag.to_owned(),
-            reason: e.to_string(),
+            tag: tag.into(),
+            reason: e.to_string().into(),
         })
 }

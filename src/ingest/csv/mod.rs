@@ -3,13 +3,16 @@
 //! An entity table (an `id` column) describes one entity per row; a relation table (`subject`,
 //! `predicate`, `object`) states one fact per row. See `docs/csv-layout.md` for the layout.
 
+mod guard;
 mod header;
 mod row;
 
 use std::io::{self, Read};
 
+pub use self::guard::DEFAULT_MAX_FIELD_SIZE;
+use self::guard::{Guard, Stop, stop_of};
 pub use self::header::{Column, Header, PropertyColumn, TableKind};
-pub use self::row::{Fact, Provenance, RowFacts, RowReader};
+pub use self::row::{Fact, Provenance, RowFacts, RowProblems, RowReader};
 use crate::diagnostic::Problem;
 
 /// Splits a multi-valued cell on `|` (`\|` is a literal bar); values are trimmed, empty ones
@@ -48,21 +51,24 @@ pub struct Row {
 }
 
 /// Streams the records of a CSV file, decoding UTF-8 field by field so an invalid byte is
-/// reported at its line and field.
+/// reported at its line and field. A field longer than the limit, or a quote never closed, ends
+/// the stream with one problem that says where.
 pub struct Records {
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: csv::Reader<Guard<Box<dyn Read + Send>>>,
     record: csv::ByteRecord,
+    done: bool,
 }
 
 /// A problem reading one record: its line, its field (1-based, when known) and what.
 pub type RecordError = (u64, Option<usize>, Problem);
 
 impl Records {
-    /// Wraps a byte reader (a leading byte-order mark is dropped).
+    /// Wraps a byte reader (a leading byte-order mark is dropped); fields may have at most
+    /// `max_field_size` bytes.
     ///
     /// # Errors
     /// When the first bytes cannot be read.
-    pub fn new(mut input: Box<dyn Read + Send>) -> io::Result<Self> {
+    pub fn new(mut input: Box<dyn Read + Send>, max_field_size: u64) -> io::Result<Self> {
         let mut head = Vec::with_capacity(3);
         input.by_ref().take(3).read_to_end(&mut head)?;
         let head = if head == b"\xEF\xBB\xBF" {
@@ -74,15 +80,19 @@ impl Records {
         let reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(chained);
+            .from_reader(Guard::new(chained, max_field_size));
         Ok(Self {
             reader,
             record: csv::ByteRecord::new(),
+            done: false,
         })
     }
 
-    /// The next record, `None` at the end.
+    /// The next record, `None` at the end (and after a problem that stops the reading).
     pub fn next_row(&mut self) -> Option<Result<Row, RecordError>> {
+        if self.done {
+            return None;
+        }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
@@ -105,11 +115,24 @@ impl Records {
             }
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                let problem = match e.kind() {
-                    csv::ErrorKind::Io(io) => Problem::Io(io.to_string()),
-                    _ => Problem::CsvSyntax(e.to_string()),
-                };
-                Some(Err((line, None, problem)))
+                Some(Err(match e.kind() {
+                    csv::ErrorKind::Io(io) => {
+                        // The stream is broken: nothing after this can be read as records.
+                        self.done = true;
+                        match stop_of(io) {
+                            Some(&Stop::FieldTooLarge { line, field, limit }) => {
+                                (line, Some(field), Problem::FieldTooLarge { limit })
+                            }
+                            Some(&Stop::UnclosedQuote {
+                                line,
+                                field,
+                                character,
+                            }) => (line, Some(field), Problem::UnclosedQuote { character }),
+                            None => (line, None, Problem::Io(io.to_string())),
+                        }
+                    }
+                    _ => (line, None, Problem::CsvSyntax(e.to_string().into())),
+                }))
             }
         }
     }

@@ -45,6 +45,15 @@ pub struct RowFacts {
     pub provenance: Provenance,
 }
 
+/// What is wrong with a row: errors (the row gives no facts) and warnings.
+#[derive(Debug, Default)]
+pub struct RowProblems {
+    /// Errors, in the order found.
+    pub errors: Vec<(Location, Problem)>,
+    /// Warnings, in the order found.
+    pub warnings: Vec<(Location, Problem)>,
+}
+
 /// Turns rows into facts, reporting every problem of a row (not only the first).
 pub struct RowReader<'a> {
     /// The ontology terms resolve against.
@@ -64,8 +73,8 @@ impl RowReader<'_> {
 
     /// Reads one row. Problems are pushed to `problems`; the facts are returned only when the row
     /// has none.
-    pub fn read(&self, row: &Row, problems: &mut Vec<(Location, Problem)>) -> Option<RowFacts> {
-        let before = problems.len();
+    pub fn read(&self, row: &Row, problems: &mut RowProblems) -> Option<RowFacts> {
+        let before = problems.errors.len();
         let mut out = RowFacts {
             provenance: self.provenance(row, problems),
             ..RowFacts::default()
@@ -74,15 +83,16 @@ impl RowReader<'_> {
             TableKind::Entity => self.entity_row(row, &mut out, problems),
             TableKind::Relation => self.relation_row(row, &mut out, problems),
         }
-        (problems.len() == before).then_some(out)
+        (problems.errors.len() == before).then_some(out)
     }
 
-    fn provenance(&self, row: &Row, problems: &mut Vec<(Location, Problem)>) -> Provenance {
+    fn provenance(&self, row: &Row, problems: &mut RowProblems) -> Provenance {
         let mut provenance = Provenance {
             row: format!("{}:{}", self.file.display(), row.line),
             ..Provenance::default()
         };
         let mut document = None;
+        let mut document_given = false;
         let mut sentences_at = None;
         for (i, column) in self.header.columns.iter().enumerate() {
             let cell = row.fields[i].as_str();
@@ -90,32 +100,46 @@ impl RowReader<'_> {
                 continue;
             }
             match column {
-                Column::Source => match self.entities.document(cell) {
-                    Ok((iri, info)) => {
-                        provenance.document = Some(iri);
-                        document = Some((cell, info.sentence_count));
+                Column::Source => {
+                    // Given, even if wrong: `sentences` is not "without a source".
+                    document_given = true;
+                    match self.entities.document(cell) {
+                        Ok((iri, info)) => {
+                            provenance.document = Some(iri);
+                            document = Some((cell, info.sentence_count));
+                        }
+                        // Said once per table and document by the caller, not once per row.
+                        Err(Problem::UnknownEntity { id, suggestion }) => problems.errors.push((
+                            self.at(row.line, i),
+                            Problem::UnknownDocument {
+                                id,
+                                suggestion,
+                                rows: 1,
+                                table: None,
+                            },
+                        )),
+                        Err(problem) => problems.errors.push((self.at(row.line, i), problem)),
                     }
-                    Err(problem) => problems.push((self.at(row.line, i), problem)),
-                },
+                }
                 Column::Sentences => {
                     sentences_at = Some(i);
                     for value in split_multi(cell) {
                         match value.parse::<u64>() {
                             Ok(n) if n > 0 => provenance.sentences.push(n),
-                            _ => problems.push((
+                            _ => problems.errors.push((
                                 self.at(row.line, i),
-                                Problem::Provenance(ProvenanceProblem::BadSentenceNumber { value }),
+                                Problem::Provenance(ProvenanceProblem::BadSentenceNumber {
+                                    value: value.into(),
+                                }),
                             )),
                         }
                     }
                 }
                 Column::Date => match literal::parse_date(cell) {
                     Some(date) => provenance.date = Some(date),
-                    None => problems.push((
+                    None => problems.errors.push((
                         self.at(row.line, i),
-                        Problem::Provenance(ProvenanceProblem::BadDate {
-                            value: cell.to_owned(),
-                        }),
+                        Problem::Provenance(ProvenanceProblem::BadDate { value: cell.into() }),
                     )),
                 },
                 _ => {}
@@ -123,16 +147,16 @@ impl RowReader<'_> {
         }
         if let Some(i) = sentences_at {
             match document {
-                None if provenance.document.is_none() => problems.push((
+                None if !document_given => problems.errors.push((
                     self.at(row.line, i),
                     Problem::Provenance(ProvenanceProblem::SentencesWithoutSource),
                 )),
                 Some((id, Some(count))) => {
                     for &number in provenance.sentences.iter().filter(|n| **n > count) {
-                        problems.push((
+                        problems.errors.push((
                             self.at(row.line, i),
                             Problem::Provenance(ProvenanceProblem::SentenceOutOfRange {
-                                document: id.to_owned(),
+                                document: id.into(),
                                 number,
                                 count,
                             }),
@@ -147,7 +171,7 @@ impl RowReader<'_> {
         provenance
     }
 
-    fn entity_row(&self, row: &Row, out: &mut RowFacts, problems: &mut Vec<(Location, Problem)>) {
+    fn entity_row(&self, row: &Row, out: &mut RowFacts, problems: &mut RowProblems) {
         let Some(id_at) = self.header.position(|c| matches!(c, Column::Id)) else {
             return;
         };
@@ -194,7 +218,7 @@ impl RowReader<'_> {
         }
     }
 
-    fn relation_row(&self, row: &Row, out: &mut RowFacts, problems: &mut Vec<(Location, Problem)>) {
+    fn relation_row(&self, row: &Row, out: &mut RowFacts, problems: &mut RowProblems) {
         let cell = |wanted: fn(&Column) -> bool| {
             self.header
                 .position(wanted)
@@ -214,7 +238,7 @@ impl RowReader<'_> {
             self.entities
                 .resolve(id)
                 .map(|resolved| (i, resolved))
-                .map_err(|p| problems.push((self.at(row.line, i), p)))
+                .map_err(|p| problems.errors.push((self.at(row.line, i), p)))
                 .ok()
         });
         let predicate =
@@ -247,21 +271,22 @@ impl RowReader<'_> {
             (row.line, subject_at, object_at),
             problems,
         );
-        // A qualifier describes the fact itself: its subject is an rdf:Statement.
-        let statement = [rdf::STATEMENT.into_owned()];
+        // A qualifier describes the fact itself: its subject is the fact's rdf:Statement.
         for (i, column) in self.header.columns.iter().enumerate() {
             let Column::Property(qualifier) = column else {
                 continue;
             };
-            for term in self.cell_values(qualifier, &row.fields[i], row.line, i, problems) {
-                self.check_fact(
-                    &subject,
-                    &statement,
-                    &qualifier.iri,
-                    &term,
-                    (row.line, i, i),
+            let terms = self.cell_values(qualifier, &row.fields[i], row.line, i, problems);
+            if !terms.is_empty() {
+                self.check_qualifier_domain(
+                    (&subject, &predicate, &object),
+                    qualifier,
+                    (row.line, i),
                     problems,
                 );
+            }
+            for term in terms {
+                self.check_range(&qualifier.iri, &term, (row.line, i), problems);
                 out.qualifiers.push((qualifier.iri.clone(), term));
             }
         }
@@ -278,10 +303,12 @@ impl RowReader<'_> {
         line: u64,
         (i, cell): (usize, &'c str),
         name: &'static str,
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Option<(usize, &'c str)> {
         if cell.is_empty() {
-            problems.push((self.at(line, i), Problem::EmptyRequired(name)));
+            problems
+                .errors
+                .push((self.at(line, i), Problem::EmptyRequired(name)));
             None
         } else {
             Some((i, cell))
@@ -293,14 +320,14 @@ impl RowReader<'_> {
         &self,
         line: u64,
         (i, name): (usize, &str),
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Option<NamedNode> {
         match self.ontology.resolve(name, TermKind::Property) {
             Ok(iri) if iri.as_ref() == rdf::TYPE => {
-                problems.push((
+                problems.errors.push((
                     self.at(line, i),
                     Problem::InvalidHeader {
-                        header: name.to_owned(),
+                        header: name.into(),
                         reason: "give classes in the `type` column of the entity table".into(),
                     },
                 ));
@@ -308,7 +335,7 @@ impl RowReader<'_> {
             }
             Ok(iri) => Some(iri),
             Err(problem) => {
-                problems.push((self.at(line, i), problem));
+                problems.errors.push((self.at(line, i), problem));
                 None
             }
         }
@@ -323,16 +350,16 @@ impl RowReader<'_> {
         (object_at, object): (usize, &str),
         datatype: Option<(usize, &str)>,
         lang: Option<(usize, &str)>,
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Option<Term> {
         let property = self.ontology.property(predicate.as_ref());
         let value = property.map_or(ValueKind::Literal, crate::schema::Property::value_kind);
         if value == ValueKind::Entity {
             if let Some((i, _)) = datatype.or(lang) {
-                problems.push((
+                problems.errors.push((
                     self.at(line, i),
                     Problem::InvalidHeader {
-                        header: self.header.names[i].clone(),
+                        header: self.header.names[i].as_str().into(),
                         reason: format!(
                             "{} takes entities, so `datatype` and `lang` must be empty",
                             self.ontology.compact(predicate.as_ref())
@@ -352,12 +379,12 @@ impl RowReader<'_> {
         let datatype = datatype.and_then(|(i, name)| {
             self.ontology
                 .resolve(name, TermKind::Datatype)
-                .map_err(|p| problems.push((self.at(line, i), p)))
+                .map_err(|p| problems.errors.push((self.at(line, i), p)))
                 .ok()
         });
         let lang = lang.and_then(|(i, tag)| {
             check_language(tag)
-                .map_err(|p| problems.push((self.at(line, i), p)))
+                .map_err(|p| problems.errors.push((self.at(line, i), p)))
                 .ok()
         });
         self.literal_value(object, &column, datatype, lang, (line, object_at), problems)
@@ -371,7 +398,7 @@ impl RowReader<'_> {
         cell: &str,
         line: u64,
         field: usize,
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Vec<Term> {
         if cell.is_empty() {
             return Vec::new();
@@ -398,17 +425,17 @@ impl RowReader<'_> {
         cell: &str,
         line: u64,
         field: usize,
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Option<Term> {
         if let Some(inner) = cell.strip_prefix('<').and_then(|c| c.strip_suffix('>')) {
             return match NamedNode::new(inner) {
                 Ok(iri) => Some(iri.into()),
                 Err(e) => {
-                    problems.push((
+                    problems.errors.push((
                         self.at(line, field),
                         Problem::InvalidIri {
-                            iri: inner.to_owned(),
-                            reason: e.to_string(),
+                            iri: inner.into(),
+                            reason: e.to_string().into(),
                         },
                     ));
                     None
@@ -418,7 +445,7 @@ impl RowReader<'_> {
         match self.entities.resolve(cell) {
             Ok((iri, _)) => Some(iri.into()),
             Err(problem) => {
-                problems.push((self.at(line, field), problem));
+                problems.errors.push((self.at(line, field), problem));
                 None
             }
         }
@@ -433,7 +460,7 @@ impl RowReader<'_> {
         row_datatype: Option<NamedNode>,
         row_lang: Option<String>,
         (line, field): (u64, usize),
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) -> Option<Term> {
         let property = self.ontology.property(column.iri.as_ref());
         if let Some(lang) = row_lang.or_else(|| column.lang.clone()) {
@@ -442,26 +469,41 @@ impl RowReader<'_> {
                     .into(),
             );
         }
-        let datatype = row_datatype
+        let given = row_datatype
             .or_else(|| column.datatype.clone())
             .or_else(|| {
                 property
                     .and_then(crate::schema::Property::default_datatype)
                     .map(oxigraph::model::NamedNodeRef::into_owned)
-            })
-            .unwrap_or_else(|| xsd::STRING.into_owned());
+            });
+        let Some(datatype) = given else {
+            self.check_date_shape(cell, column, (line, field), problems);
+            return Some(Literal::new_simple_literal(cell).into());
+        };
         if let Err(reason) = literal::check(cell, datatype.as_ref()) {
-            problems.push((
+            problems.errors.push((
                 self.at(line, field),
                 Problem::InvalidLiteral {
-                    value: cell.to_owned(),
-                    datatype: self.ontology.compact(datatype.as_ref()),
-                    reason,
+                    value: cell.into(),
+                    datatype: self.ontology.compact(datatype.as_ref()).into(),
+                    reason: reason.into(),
                 },
             ));
             return None;
         }
         Some(Literal::new_typed_literal(cell, datatype).into())
+    }
+
+    /// Classes as messages name them: `pto:Person and pto:Envoy`, or `untyped`.
+    fn class_names(&self, classes: &[NamedNode]) -> String {
+        if classes.is_empty() {
+            return "untyped".to_owned();
+        }
+        classes
+            .iter()
+            .map(|c| self.ontology.compact(c.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" and ")
     }
 
     /// Checks a fact against the property's domain and range.
@@ -472,42 +514,83 @@ impl RowReader<'_> {
         predicate: &NamedNode,
         object: &Term,
         (line, subject_field, field): (u64, usize, usize),
-        problems: &mut Vec<(Location, Problem)>,
+        problems: &mut RowProblems,
     ) {
         let Some(property) = self.ontology.property(predicate.as_ref()) else {
             return;
         };
-        let names = |classes: &[NamedNode]| {
-            if classes.is_empty() {
-                return "untyped".to_owned();
-            }
-            classes
-                .iter()
-                .map(|c| self.ontology.compact(c.as_ref()))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
         for any_of in &property.domains {
             if !self.ontology.satisfies(subject_types, any_of) {
-                problems.push((
+                problems.errors.push((
                     self.at(line, subject_field),
                     Problem::Domain {
-                        subject: self.entities.display(subject),
-                        property: self.ontology.compact(predicate.as_ref()),
-                        expected: names(any_of).replace(" and ", " or "),
-                        actual: names(subject_types),
+                        subject: self.entities.display(subject).into(),
+                        property: self.ontology.compact(predicate.as_ref()).into(),
+                        expected: self.class_names(any_of).replace(" and ", " or "),
+                        actual: self.class_names(subject_types),
                     },
                 ));
             }
         }
+        self.check_range(predicate, object, (line, field), problems);
+    }
+
+    /// Checks that a qualifier's property admits the statement it describes (an
+    /// `rdf:Statement`) in its domain.
+    fn check_qualifier_domain(
+        &self,
+        (subject, predicate, object): (&NamedNode, &NamedNode, &Term),
+        qualifier: &PropertyColumn,
+        (line, field): (u64, usize),
+        problems: &mut RowProblems,
+    ) {
+        let Some(property) = self.ontology.property(qualifier.iri.as_ref()) else {
+            return;
+        };
+        let statement = [rdf::STATEMENT.into_owned()];
+        for any_of in &property.domains {
+            if !self.ontology.satisfies(&statement, any_of) {
+                let object = match object {
+                    Term::NamedNode(iri) => self.entities.display(iri),
+                    other => other.to_string(),
+                };
+                problems.errors.push((
+                    self.at(line, field),
+                    Problem::QualifierDomain {
+                        statement: format!(
+                            "{} {} {object}",
+                            self.entities.display(subject),
+                            self.ontology.compact(predicate.as_ref())
+                        )
+                        .into(),
+                        property: self.ontology.compact(qualifier.iri.as_ref()).into(),
+                        expected: self.class_names(any_of).replace(" and ", " or "),
+                    },
+                ));
+            }
+        }
+    }
+
+    /// Checks a value against the property's range.
+    fn check_range(
+        &self,
+        predicate: &NamedNode,
+        object: &Term,
+        (line, field): (u64, usize),
+        problems: &mut RowProblems,
+    ) {
+        let Some(property) = self.ontology.property(predicate.as_ref()) else {
+            return;
+        };
+        let compact_predicate = || self.ontology.compact(predicate.as_ref()).into();
         match object {
             Term::NamedNode(iri) => {
                 if !property.datatype_ranges.is_empty() {
-                    problems.push((
+                    problems.errors.push((
                         self.at(line, field),
                         Problem::Range {
-                            object: self.entities.display(iri),
-                            property: self.ontology.compact(predicate.as_ref()),
+                            object: self.entities.display(iri).into(),
+                            property: compact_predicate(),
                             expected: "a literal".into(),
                             actual: "an entity".into(),
                         },
@@ -519,13 +602,13 @@ impl RowReader<'_> {
                 };
                 for any_of in &property.class_ranges {
                     if !self.ontology.satisfies(types, any_of) {
-                        problems.push((
+                        problems.errors.push((
                             self.at(line, field),
                             Problem::Range {
-                                object: self.entities.display(iri),
-                                property: self.ontology.compact(predicate.as_ref()),
-                                expected: names(any_of).replace(" and ", " or "),
-                                actual: names(types),
+                                object: self.entities.display(iri).into(),
+                                property: compact_predicate(),
+                                expected: self.class_names(any_of).replace(" and ", " or "),
+                                actual: self.class_names(types),
                             },
                         ));
                     }
@@ -533,11 +616,11 @@ impl RowReader<'_> {
             }
             Term::Literal(literal) => {
                 if !property.class_ranges.is_empty() {
-                    problems.push((
+                    problems.errors.push((
                         self.at(line, field),
                         Problem::LiteralForObjectProperty {
-                            property: self.ontology.compact(predicate.as_ref()),
-                            expected: names(&property.class_ranges.concat()),
+                            property: compact_predicate(),
+                            expected: self.class_names(&property.class_ranges.concat()),
                         },
                     ));
                 }
@@ -546,11 +629,11 @@ impl RowReader<'_> {
                         .iter()
                         .any(|d| datatype_fits(literal.datatype(), d.as_ref()))
                     {
-                        problems.push((
+                        problems.errors.push((
                             self.at(line, field),
                             Problem::DatatypeMismatch {
-                                property: self.ontology.compact(predicate.as_ref()),
-                                expected: names(any_of).replace(" and ", " or "),
+                                property: compact_predicate(),
+                                expected: self.class_names(any_of).replace(" and ", " or "),
                                 actual: self.ontology.compact(literal.datatype()),
                             },
                         ));
@@ -559,6 +642,40 @@ impl RowReader<'_> {
             }
             Term::BlankNode(_) => {}
         }
+    }
+
+    /// Warns about a cell stored as a plain string for want of a datatype that has the shape of
+    /// a date: the curator probably meant a date (the caller says it once per column).
+    fn check_date_shape(
+        &self,
+        cell: &str,
+        column: &PropertyColumn,
+        (line, field): (u64, usize),
+        problems: &mut RowProblems,
+    ) {
+        let Some(date) = literal::parse_date(cell) else {
+            return;
+        };
+        let shape = date.datatype();
+        if ![xsd::DATE, xsd::DATE_TIME, xsd::G_YEAR_MONTH].contains(&shape) {
+            return;
+        }
+        let shape = self.ontology.compact(shape);
+        let header = &self.header.names[field];
+        let fix = if matches!(self.header.columns[field], Column::Property(_)) {
+            format!("write `{header}^^{shape}` in the header to type the column")
+        } else {
+            format!("give `{shape}` in a `datatype` column of the row to type it")
+        };
+        problems.warnings.push((
+            self.at(line, field),
+            Problem::DateAsString {
+                value: cell.into(),
+                property: self.ontology.compact(column.iri.as_ref()).into(),
+                shape,
+                fix,
+            },
+        ));
     }
 }
 
