@@ -51,7 +51,7 @@ fn a_card_says_which_relations_are_inferred_and_what_they_rest_on() {
         .nth(1)
         .unwrap_or_else(|| panic!("no drafted relation in\n{text}"));
     assert!(
-        drafted.contains("inferred by prp-inv1") && drafted.contains("peace-talks-article #"),
+        drafted.contains("[inferred by prp-inv1, from peace-talks-article #9"),
         "{drafted}"
     );
     let asserted = kg()

@@ -3,7 +3,7 @@
 //! Policy, and an access-log event per request.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
 use axum::Router;
@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::body::{ApiError, ChannelWriter, channel_body};
 use super::generation::{Current, Opened};
-use super::pool::Pool;
+use super::pool::{Pool, Queued};
 use super::{Event, ServeConfig, api, assets, download, graph_store, sparql};
 
 /// The Content Security Policy of every response: nothing but this server's own files, no
@@ -67,14 +67,12 @@ impl AppState {
         let permit = if let Ok(permit) = self.api_permits.clone().try_acquire_owned() {
             permit
         } else {
-            if self.api_waiting.fetch_add(1, Ordering::SeqCst) >= limits.queue {
-                self.api_waiting.fetch_sub(1, Ordering::SeqCst);
+            let Some(_queued) = Queued::join(&self.api_waiting, limits.queue) else {
                 return Err(overloaded());
-            }
+            };
             let waited =
                 tokio::time::timeout(limits.queue_wait, self.api_permits.clone().acquire_owned())
                     .await;
-            self.api_waiting.fetch_sub(1, Ordering::SeqCst);
             match waited {
                 Ok(Ok(permit)) => permit,
                 _ => return Err(overloaded()),

@@ -159,14 +159,14 @@ impl Pool {
         let permit = if let Ok(permit) = self.permits.clone().try_acquire_owned() {
             permit
         } else {
-            if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.config.queue {
-                self.waiting.fetch_sub(1, Ordering::SeqCst);
+            // The guard leaves the queue however the wait ends, a client that goes away
+            // (its request future dropped mid-wait) included.
+            let Some(_queued) = Queued::join(&self.waiting, self.config.queue) else {
                 return Err(overloaded());
-            }
+            };
             let waited =
                 tokio::time::timeout(self.config.queue_wait, self.permits.clone().acquire_owned())
                     .await;
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
             match waited {
                 Ok(Ok(permit)) => permit,
                 _ => return Err(overloaded()),
@@ -351,4 +351,64 @@ fn resident_memory(pid: u32) -> Option<u64> {
         .parse()
         .ok()?;
     Some(kib * 1024)
+}
+
+/// A place in a wait queue of bounded length, given back when dropped: however the wait ends,
+/// by a permit, a timeout, or the request's future being dropped when its client goes away.
+pub(super) struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    /// Takes a place when fewer than `limit` are taken.
+    pub(super) fn join(waiting: &'a AtomicUsize, limit: usize) -> Option<Self> {
+        let queued = Self(waiting);
+        (waiting.fetch_add(1, Ordering::SeqCst) < limit).then_some(queued)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::Queued;
+
+    #[test]
+    fn a_place_in_the_queue_is_given_back_however_the_wait_ends() {
+        let waiting = AtomicUsize::new(0);
+        let first = Queued::join(&waiting, 2).expect("room");
+        let second = Queued::join(&waiting, 2).expect("room");
+        assert!(Queued::join(&waiting, 2).is_none(), "full");
+        assert_eq!(
+            waiting.load(Ordering::SeqCst),
+            2,
+            "a refused join takes no place"
+        );
+        drop(first);
+        assert!(
+            Queued::join(&waiting, 2).is_some(),
+            "a freed place is taken again"
+        );
+        drop(second);
+        assert_eq!(waiting.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn a_wait_whose_client_goes_away_leaves_the_queue() {
+        // A request future dropped while it waits (the client disconnected) must not keep its
+        // place: before the guard, the count was only decremented after the wait returned.
+        let waiting = AtomicUsize::new(0);
+        let never = tokio::sync::Semaphore::new(0);
+        let wait = async {
+            let _queued = Queued::join(&waiting, 1).expect("room");
+            let _ = never.acquire().await;
+        };
+        let cut = tokio::time::timeout(std::time::Duration::from_millis(20), wait).await;
+        assert!(cut.is_err(), "the wait was cut off");
+        assert_eq!(waiting.load(Ordering::SeqCst), 0);
+    }
 }

@@ -66,7 +66,7 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
                 )?,
                 Some(rule) => writeln!(
                     out,
-                    "    {}    [inferred by {}, from {}]",
+                    "    {}    [inferred by {}{}]",
                     shown(&relation.node.label),
                     shown(rule),
                     premises_evidence(&relation.evidence)

@@ -42,7 +42,7 @@ pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
                 None => writeln!(out, "      {}", evidence_text(&hop.evidence))?,
                 Some(rule) => writeln!(
                     out,
-                    "      inferred by {}, from {}",
+                    "      inferred by {}{}",
                     shown(rule),
                     premises_evidence(&hop.evidence)
                 )?,
