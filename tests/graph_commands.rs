@@ -387,3 +387,40 @@ fn k_beyond_max_paths_says_truncated() {
     let answer = answer.unwrap();
     assert_eq!((answer.paths.len(), answer.truncated), (7, false));
 }
+
+#[test]
+fn values_stated_on_a_fact_show_on_the_card() {
+    // relations.csv gives `pto:extent` on the provision's coversRegion facts: a value of the
+    // fact (its rdf:Statement), not of either entity.
+    let card = kg()
+        .args(["lookup", "--format", "json", "--store"])
+        .arg(default_store())
+        .arg("Territorial_Recognition_Provision")
+        .output()
+        .unwrap();
+    assert!(card.status.success(), "{card:?}");
+    let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
+    let qualified: Vec<&serde_json::Value> = card["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["qualifiers"].is_array())
+        .collect();
+    assert!(!qualified.is_empty(), "{card:#}");
+    assert!(
+        qualified
+            .iter()
+            .all(|r| r["qualifiers"][0]["predicate"]["iri"]
+                == "https://kg.example/peace-talks/ontology#extent"),
+        "{card:#}"
+    );
+    let text = kg()
+        .args(["lookup", "--store"])
+        .arg(default_store())
+        .arg("Territorial_Recognition_Provision")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let value = qualified[0]["qualifiers"][0]["value"].as_str().unwrap();
+    assert!(text.contains(&format!(": {value}")), "{text}");
+}

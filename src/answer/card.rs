@@ -48,6 +48,22 @@ pub struct Attribute {
     pub evidence: Vec<Evidence>,
 }
 
+/// A value stated on a fact rather than on an entity (a qualifier of its `rdf:Statement`: which
+/// meeting of a series, the extent of a claim).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Qualifier {
+    /// The property.
+    pub predicate: Labelled,
+    /// The value: a literal's lexical form, or an IRI.
+    pub value: String,
+    /// The literal's datatype IRI (none for an IRI).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub datatype: Option<String>,
+    /// Its language, for language-tagged strings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
 /// Which way a relation points from the entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -90,6 +106,9 @@ pub struct Relation {
     /// The rule that derived it, when the ontology implies it rather than an input states it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inferred: Option<String>,
+    /// Values stated on the fact itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub qualifiers: Vec<Qualifier>,
 }
 
 /// Everything known about one entity.
@@ -184,6 +203,8 @@ pub fn card(
                     evidence: reader
                         .evidence(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
                     inferred: None,
+                    qualifiers: reader
+                        .qualifiers(evidence_out.get(&(p.into_owned(), quad.object.clone())))?,
                 });
             }
             _ => {}
@@ -276,6 +297,7 @@ fn incoming(
             node: reader.labelled(other)?,
             evidence: reader.evidence(evidence.get(&key))?,
             inferred: None,
+            qualifiers: reader.qualifiers(evidence.get(&key))?,
         });
     }
     Ok(relations)
@@ -343,6 +365,51 @@ impl Reader<'_> {
                 .push(statement.into_owned());
         }
         Ok(index)
+    }
+
+    /// The values stated on a fact's statements beyond its provenance.
+    fn qualifiers(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Qualifier>, ReadError> {
+        let provenance = [
+            rdf::TYPE,
+            rdf::SUBJECT,
+            rdf::PREDICATE,
+            rdf::OBJECT,
+            kg::SOURCE,
+            kg::EVIDENCE,
+            kg::DATE,
+            kg::ROW,
+        ];
+        let mut qualifiers = Vec::new();
+        for statement in statements.into_iter().flatten() {
+            for triple in self
+                .graph
+                .triples(Some(statement.as_ref().into()), None, None)
+            {
+                let triple = triple?;
+                if provenance.contains(&triple.predicate.as_ref()) {
+                    continue;
+                }
+                let (value, datatype, language) = match &triple.object {
+                    Term::Literal(l) => (
+                        l.value().to_owned(),
+                        Some(l.datatype().as_str().to_owned()),
+                        l.language().map(str::to_owned),
+                    ),
+                    Term::NamedNode(n) => (n.as_str().to_owned(), None, None),
+                    Term::BlankNode(b) => (b.to_string(), None, None),
+                };
+                qualifiers.push(Qualifier {
+                    predicate: self.labelled(triple.predicate.as_ref())?,
+                    value,
+                    datatype,
+                    language,
+                });
+            }
+        }
+        qualifiers
+            .sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
+        qualifiers.dedup();
+        Ok(qualifiers)
     }
 
     fn evidence(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Evidence>, ReadError> {

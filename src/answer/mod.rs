@@ -9,7 +9,9 @@ mod rank;
 
 use serde::Serialize;
 
-pub use self::card::{Attribute, CardFilter, Direction, EntityCard, EntitySummary, Relation, card};
+pub use self::card::{
+    Attribute, CardFilter, Direction, EntityCard, EntitySummary, Qualifier, Relation, card,
+};
 pub use self::neighbourhood::{NeighbourEdge, NeighbourNode, NeighbourhoodAnswer};
 pub use self::paths::{Hop, PathAnswer, PathsAnswer};
 pub use self::rank::{RankAnswer, RankBy, RankEntry, rank_options};

@@ -72,6 +72,14 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
                     premises_evidence(&relation.evidence)
                 )?,
             }
+            for qualifier in &relation.qualifiers {
+                writeln!(
+                    out,
+                    "      {}: {}",
+                    shown(&qualifier.predicate.label),
+                    shown(&qualifier.value)
+                )?;
+            }
         }
     }
     Ok(())
