@@ -292,6 +292,7 @@ fn cartesians() -> Vec<String> {
 
 #[test]
 fn the_timeout_stops_every_query_with_memory_bounded() {
+    let _alone = crate::common::exclusive();
     let store = store_arg();
     for text in cartesians() {
         for format in ["csv", "table", "xml"] {
@@ -328,6 +329,7 @@ fn the_timeout_stops_every_query_with_memory_bounded() {
 
 #[test]
 fn the_memory_cap_stops_what_would_grow_without_bound() {
+    let _alone = crate::common::exclusive();
     let store = store_arg();
     // The others stream or hold little (a plain or DISTINCT answer grows only as fast as it is
     // written, a few groups hold a few counts): those are for the timeout.

@@ -50,6 +50,7 @@ fn a_person_searches_follows_a_path_and_queries_in_chromium() {
     let Some(helper) = browser_helper() else {
         return;
     };
+    let _alone = crate::common::exclusive();
     let server = Server::start(default_store(), &[]);
     let shots = tempfile::tempdir().unwrap();
     let output = Command::new("node")

@@ -170,11 +170,11 @@ impl Default for Limits {
 /// timeout, a store read error) leaves what was written before it, so write to a temporary
 /// file and keep it only on success when that matters.
 ///
-/// On [`QueryError::Timeout`] and [`QueryError::Memory`] this returns at once, and the worker
-/// is told to stop; one inside an in-memory operator (a sort, a group, a cartesian join) goes
-/// on until the operator is done and cannot be reclaimed. A process that exits after the
-/// error (as `kg query` does) ends it; a long-running caller should run queries in a child
-/// process it can end (as `kg serve` does).
+/// On [`QueryError::Timeout`] the worker is told to stop and this returns as soon as it has, or
+/// after a second without it; on [`QueryError::Memory`] at once. A worker inside an in-memory
+/// operator (a sort, a group, a cartesian join) goes on until the operator is done and cannot
+/// be reclaimed. A process that exits after the error (as `kg query` does) ends it; a
+/// long-running caller should run queries in a child process it can end (as `kg serve` does).
 ///
 /// A write to `out` that blocks (a full pipe) delays the checks until it returns.
 ///

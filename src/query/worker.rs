@@ -32,6 +32,9 @@ const CHUNK: usize = 64 << 10;
 const IN_FLIGHT: usize = 4;
 /// How often the caller checks the deadline and memory while the worker is busy.
 const TICK: Duration = Duration::from_millis(10);
+
+/// How long a timed-out query's worker is waited for before the caller returns without it.
+const STOP_GRACE: Duration = Duration::from_secs(1);
 /// A worker that produces slowly still sends what it has this often.
 const LATENCY: Duration = Duration::from_millis(100);
 
@@ -85,6 +88,20 @@ where
         // Stop the worker where it can stop; dropping the receiver fails its next send.
         stop.cancel();
         drop(receiver);
+        // Give it a moment to see the cancellation at its next store read: a process that
+        // exits while the worker is inside the store aborts in RocksDB's teardown ("pthread
+        // lock: Invalid argument") instead of exiting with the error. A worker held up in an
+        // in-memory operator is left behind after the grace period, as documented above.
+        // Not past the memory cap: there, every moment of waiting is memory the process takes.
+        let grace = Instant::now()
+            + if matches!(result, Err(QueryError::Timeout(_))) {
+                STOP_GRACE
+            } else {
+                Duration::ZERO
+            };
+        while !worker.is_finished() && Instant::now() < grace {
+            std::thread::sleep(TICK);
+        }
         if worker.is_finished() {
             let _ = worker.join();
         }

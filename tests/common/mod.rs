@@ -133,3 +133,12 @@ pub fn python_with(module: &str) -> Option<PathBuf> {
     ));
     None
 }
+
+/// A lock for tests that must not overlap: the ones that load the machine on purpose (queries
+/// that run to their timeout or memory cap) and the browser test, whose page steps time out
+/// when it shares two cores with them.
+pub fn exclusive() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

@@ -85,6 +85,7 @@ function combo(input) {
   let items = [];
   let active = -1;
   let timer = null;
+  let asked = 0;
   const close = () => {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
@@ -113,7 +114,10 @@ function combo(input) {
     clearTimeout(timer);
     timer = setTimeout(async () => {
       if (!input.value.trim()) { items = []; show(); return; }
+      const ask = ++asked;
       const answer = await api("/api/suggest", { q: input.value, limit: 8 });
+      // A slow answer to an earlier prefix must not replace a later one.
+      if (ask !== asked) return;
       // The answer may come after the person moved on: show it only where they still type.
       items = answer.ok && document.activeElement === input ? answer.body : [];
       active = -1;
