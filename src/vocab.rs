@@ -105,14 +105,49 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// kg's own provenance vocabulary (`ontology/kg.ttl`).
+    /// [schema.org](https://schema.org/), the classes and properties ontologies align to.
+    schema, "https://schema.org/", {
+        ORGANIZATION = "Organization",
+        PERSON = "Person",
+        PLACE = "Place",
+        QUOTATION = "Quotation",
+        SPOKEN_BY_CHARACTER = "spokenByCharacter",
+        TEXT = "text",
+    }
+);
+
+vocabulary!(
+    /// [FOAF](http://xmlns.com/foaf/spec/).
+    foaf, "http://xmlns.com/foaf/0.1/", {
+        AGENT = "Agent",
+        PERSON = "Person",
+    }
+);
+
+vocabulary!(
+    /// [PROV-O](https://www.w3.org/TR/prov-o/).
+    prov, "http://www.w3.org/ns/prov#", {
+        AGENT = "Agent",
+        LOCATION = "Location",
+        PERSON = "Person",
+    }
+);
+
+vocabulary!(
+    /// kg's own vocabulary (`ontology/kg.ttl`): provenance, inference, and the annotation
+    /// properties that cue the reading of texts.
     kg, "https://kg.example/vocab#", {
+        CUE = "cue",
         DATE = "date",
-        DOCUMENT = "Document",
         DERIVED_BY = "derivedBy",
+        DESCRIBES_TIME = "describesTime",
+        DOCUMENT = "Document",
         EVIDENCE = "evidence",
         IN_DOCUMENT = "inDocument",
         INFERRED = "inferred",
+        METONYM = "metonym",
+        NAME_CUE = "nameCue",
+        NAMED_IN_TEXT = "namedInText",
         PREMISES = "premises",
         ROW = "row",
         SENTENCE = "Sentence",
