@@ -341,8 +341,22 @@ fn the_json_api_answers_with_the_bytes_of_the_cli() {
             .any(|s| s["id"] == "Steve_Witkoff"),
         "{body}"
     );
-    let bad = server.get("/api/path?from=Kushner&to=Yermak&max_hops=99", &[]);
-    assert_eq!(bad.status, 400, "{}", bad.text());
+    for (path, says) in [
+        (
+            "/api/path?from=Kushner&to=Yermak&max_hops=99",
+            "max_hops=99: give 0 to",
+        ),
+        ("/api/path?from=Kushner&to=Yermak&k=0", "k=0: give 1 to"),
+        (
+            "/api/neighbors?name=Putin&max_nodes=0",
+            "max_nodes=0: give 1 to",
+        ),
+        ("/api/rank?top=0", "top=0: give 1 to"),
+    ] {
+        let bad = server.get(path, &[]);
+        assert_eq!(bad.status, 400, "{path}: {}", bad.text());
+        assert!(bad.text().contains(says), "{path}: {}", bad.text());
+    }
     let suggest = server.get("/api/suggest?q=witk", &[]).json();
     assert_eq!(suggest[0]["id"], "Steve_Witkoff", "{suggest}");
 }

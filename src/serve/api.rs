@@ -244,33 +244,22 @@ pub async fn path(State(state): State<Arc<AppState>>, request: Request) -> Respo
             .blocking(move |opened| {
                 let graph = &opened.graph;
                 let projection = graph.projection().map_err(ApiError::internal)?;
-                let max_hops = params.number("max_hops", limits::DEFAULT_MAX_HOPS)?;
-                if max_hops > limits.max_hops.min(limits::MAX_HOPS) {
-                    return Err(ApiError::bad_request(format!(
-                        "max_hops={max_hops}: at most {} hops are searched",
-                        limits.max_hops.min(limits::MAX_HOPS)
-                    )));
-                }
+                let hops = limits.max_hops.min(limits::MAX_HOPS);
+                let max_hops =
+                    params.count("max_hops", limits::DEFAULT_MAX_HOPS.min(hops), 0, hops)?;
                 let most = limits.max_paths.min(limits::MAX_PATHS);
-                let max_paths = params.number("max_paths", limits::DEFAULT_MAX_PATHS.min(most))?;
-                if max_paths == 0 || max_paths > most {
-                    return Err(ApiError::bad_request(format!(
-                        "max_paths={max_paths}: give 1 to {most}"
-                    )));
-                }
+                let max_paths =
+                    params.count("max_paths", limits::DEFAULT_MAX_PATHS.min(most), 1, most)?;
                 let from = entity(projection, params.required("from")?)?;
                 let to = entity(projection, params.required("to")?)?;
                 let mut query = path_query(projection, graph.prefixes(), &params)?;
                 query.max_hops = max_hops;
                 query.max_paths = max_paths;
-                let k: Option<usize> = match params.get("k") {
+                let k = match params.get("k") {
                     None | Some("") => None,
-                    Some(_) => Some(params.number("k", 1)?),
+                    Some(_) => Some(params.count("k", 1, 1, most)?),
                 };
                 let found = match k {
-                    Some(k) if k == 0 || k > most => {
-                        return Err(ApiError::bad_request(format!("k={k}: give 1 to {most}")));
-                    }
                     Some(k) => k_shortest_paths(projection, from, to, k, &query),
                     None if params.flag("all_shortest") => {
                         all_shortest_paths(projection, from, to, &query)
@@ -295,20 +284,8 @@ pub async fn neighbors(State(state): State<Arc<AppState>>, request: Request) -> 
             .blocking(move |opened| {
                 let graph = &opened.graph;
                 let projection = graph.projection().map_err(ApiError::internal)?;
-                let hops = params.number("hops", 1usize)?;
-                if hops > limits.max_hops.min(limits::MAX_HOPS) {
-                    return Err(ApiError::bad_request(format!(
-                        "hops={hops}: at most {} hops are searched",
-                        limits.max_hops.min(limits::MAX_HOPS)
-                    )));
-                }
-                let max_nodes = params.number("max_nodes", limits.max_nodes)?;
-                if max_nodes == 0 || max_nodes > limits.max_nodes {
-                    return Err(ApiError::bad_request(format!(
-                        "max_nodes={max_nodes}: give 1 to {}",
-                        limits.max_nodes
-                    )));
-                }
+                let hops = params.count("hops", 1, 0, limits.max_hops.min(limits::MAX_HOPS))?;
+                let max_nodes = params.count("max_nodes", limits.max_nodes, 1, limits.max_nodes)?;
                 let centre = entity(projection, params.required("name")?)?;
                 let query = path_query(projection, graph.prefixes(), &params)?;
                 let found = neighbourhood(projection, centre, hops, max_nodes, &query);
@@ -337,7 +314,8 @@ pub async fn rank(State(state): State<Arc<AppState>>, request: Request) -> Respo
                         ))
                     })?,
                 };
-                let top = params.number("top", 20usize)?;
+                // As `kg rank --top`: 1 or more (an answer holds at most every entity).
+                let top = params.count("top", 20, 1, usize::MAX)?;
                 let ranking = opened.ranking().map_err(ApiError::internal)?;
                 Ok(json_answer(&RankAnswer::new(projection, ranking, by, top)))
             })

@@ -70,6 +70,25 @@ impl Params {
         }
     }
 
+    /// A count from `min` to `max`, `default` when absent; anything else is a 400 that names
+    /// the parameter and the range.
+    pub fn count(
+        &self,
+        name: &str,
+        default: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, ApiError> {
+        let n = self.number(name, default)?;
+        if (min..=max).contains(&n) {
+            Ok(n)
+        } else {
+            Err(ApiError::bad_request(format!(
+                "{name}={n}: give {min} to {max}"
+            )))
+        }
+    }
+
     /// A flag: present and not `false`/`0`.
     pub fn flag(&self, name: &str) -> bool {
         self.get(name)
@@ -89,5 +108,19 @@ mod tests {
         assert!(params.number::<usize>("via", 1).is_err());
         assert!(params.flag("directed"));
         assert!(!params.flag("absent"));
+    }
+
+    #[test]
+    fn counts_stay_in_their_range_and_say_it() {
+        let params = Params::of_query(Some("k=3&top=0&hops=x"));
+        assert_eq!(params.count("k", 1, 1, 5).unwrap(), 3);
+        assert_eq!(params.count("absent", 4, 1, 5).unwrap(), 4);
+        let low = params.count("top", 20, 1, 100).unwrap_err();
+        assert!(
+            format!("{low:?}").contains("top=0: give 1 to 100"),
+            "{low:?}"
+        );
+        assert!(params.count("k", 1, 1, 2).is_err());
+        assert!(params.count("hops", 1, 0, 6).is_err());
     }
 }
