@@ -1,14 +1,13 @@
-//! The data the validator reads: a small triple-access trait, [`DataGraph`], with three
-//! implementations — every [`GraphReader`] (the local store generation, a [`MemoryGraph`]),
-//! an oxigraph [`Store`] (its default graph), and [`IndexedGraph`], triples indexed in memory
+//! The data the validator reads: a small triple-access trait, [`DataGraph`], with two
+//! implementations — every [`GraphReader`] (the local store generation, a remote graph, a
+//! [`MemoryGraph`] around an oxigraph store), and [`IndexedGraph`], triples indexed in memory
 //! (a shapes graph, a test case, the asserted facts of a build before anything is written).
 //!
 //! [`MemoryGraph`]: crate::read::MemoryGraph
 
 use std::collections::HashMap;
 
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, Triple};
-use oxigraph::store::Store;
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, Triple};
 
 use super::ValidateError;
 use super::vocab::rdf;
@@ -182,71 +181,6 @@ impl<T: GraphReader + ?Sized> DataGraph for T {
                 Ok((t.subject.into(), t.object))
             })
             .collect()
-    }
-}
-
-/// The default graph of an oxigraph store.
-impl DataGraph for Store {
-    fn objects(
-        &self,
-        subject: &Term,
-        predicate: NamedNodeRef<'_>,
-    ) -> Result<Vec<Term>, ValidateError> {
-        let Some(subject) = as_subject(subject) else {
-            return Ok(Vec::new());
-        };
-        self.quads_for_pattern(
-            Some(subject),
-            Some(predicate),
-            None,
-            Some(GraphNameRef::DefaultGraph),
-        )
-        .map(|q| Ok(q?.object))
-        .collect()
-    }
-
-    fn subjects(
-        &self,
-        predicate: NamedNodeRef<'_>,
-        object: &Term,
-    ) -> Result<Vec<Term>, ValidateError> {
-        self.quads_for_pattern(
-            None,
-            Some(predicate),
-            Some(object.as_ref()),
-            Some(GraphNameRef::DefaultGraph),
-        )
-        .map(|q| Ok(q?.subject.into()))
-        .collect()
-    }
-
-    fn outgoing(&self, subject: &Term) -> Result<Vec<(NamedNode, Term)>, ValidateError> {
-        let Some(subject) = as_subject(subject) else {
-            return Ok(Vec::new());
-        };
-        self.quads_for_pattern(Some(subject), None, None, Some(GraphNameRef::DefaultGraph))
-            .map(|q| {
-                let q = q?;
-                Ok((q.predicate, q.object))
-            })
-            .collect()
-    }
-
-    fn with_predicate(
-        &self,
-        predicate: NamedNodeRef<'_>,
-    ) -> Result<Vec<(Term, Term)>, ValidateError> {
-        self.quads_for_pattern(
-            None,
-            Some(predicate),
-            None,
-            Some(GraphNameRef::DefaultGraph),
-        )
-        .map(|q| {
-            let q = q?;
-            Ok((q.subject.into(), q.object))
-        })
-        .collect()
     }
 }
 
