@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 mod format;
 mod memory;
-mod refuse;
+pub(crate) mod refuse;
 mod screen;
 mod table;
 mod worker;
