@@ -3,7 +3,8 @@ ratios kg / peer. Called by benches/compare.sh (which installs the peers and bui
 BENCHMARKS.md for what each comparison measures.
 
     compare.py --kg KG --inprocess BIN --morph-python PY [--size small|1m|10m] [--reps N]
-               [--only build,path,lookup,graphml,dump] [--datasets DIR] [--results DIR]
+               [--only build,build-nt,build-plain,path,lookup,graph,graphml,dump]
+               [--datasets DIR] [--results DIR]
 """
 
 from __future__ import annotations
@@ -26,21 +27,26 @@ BENCHES = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCHES)
 PY = sys.executable
 
-GROUPS = ("build", "path", "lookup", "graphml", "dump")
+GROUPS = ("build", "build-nt", "build-plain", "path", "lookup", "graph", "graphml", "dump")
 SIZES = {
     "small": {"triples": 100_000, "nodes": 10_000, "edges": 50_000, "groups": GROUPS},
     "1m": {"triples": 1_000_000, "nodes": 1_000_000, "edges": 5_000_000, "groups": GROUPS},
-    "10m": {"triples": 10_000_000, "nodes": 1_000_000, "edges": 5_000_000, "groups": ("build",)},
+    "10m": {"triples": 10_000_000, "nodes": 1_000_000, "edges": 5_000_000,
+            "groups": ("build", "build-nt", "build-plain")},
 }
 
 # (comparison, kg tool, peer tool, target for time, target for memory)
 COMPARISONS = [
     ("build", "kg build", "pyoxigraph bulk_load", 1.0, 1.0),
-    ("build", "kg build", "Morph-KGC", 0.5, None),
-    ("path", "kg shortest path (in process)", "networkx bidirectional BFS (in process)", 1.0, None),
+    ("build", "kg build", "Morph-KGC", None, None),
+    ("build-nt", "kg build of N-Triples", "pyoxigraph bulk_load", 1.0, None),
+    ("build-plain", "kg build without provenance", "Morph-KGC without provenance", 0.5, None),
+    ("path", "kg shortest path (in process)", "networkx bidirectional BFS (in process)", 0.5, None),
     ("path", "kg shortest path (in process)", "igraph get_shortest_path (in process)", None, None),
-    ("path", "kg path (end to end)", "igraph load-and-answer script", 0.1, None),
+    ("path", "kg path (end to end)", "igraph load-and-answer script", 0.03, None),
     ("lookup", "kg lookup (end to end)", "pyoxigraph open + SPARQL script", 1.0, None),
+    ("graph", "kg neighbors --hops 2 (end to end)", "igraph load-and-neighborhood script", 0.05, None),
+    ("graph", "kg lookup on the path graph (end to end)", "igraph load-and-incident script", 0.05, None),
     ("graphml", "kg export GraphML", "networkx write_graphml", 0.1, None),
     ("dump", "kg export N-Triples", "pyoxigraph dump", 1.0, None),
 ]
@@ -228,6 +234,75 @@ class Bench:
 
         self.alternate([("kg build", kg_build), ("pyoxigraph bulk_load", oxigraph_load), ("Morph-KGC", morph)])
 
+    def build_nt(self) -> None:
+        """kg building from an RDF file instead of tables: the generated dataset's N-Triples
+        (with the ontology), against pyoxigraph loading the same file."""
+        triples = self.size["triples"]
+        dataset = self.dataset(f"triples-{triples}", "--triples", str(triples))
+        generated = self.generated(dataset)
+        rdf_data = os.path.join(dataset, "nt-data")
+        os.makedirs(rdf_data, exist_ok=True)
+        equivalent = os.path.join(dataset, "equivalent.nt")
+        linked = os.path.join(rdf_data, "equivalent.nt")
+        if not os.path.exists(linked):
+            os.link(equivalent, linked)
+        kg_store = os.path.join(dataset, "kg-nt-store")
+        ox_store = os.path.join(dataset, "oxigraph-nt-store")
+        counts: dict[str, int] = {}
+
+        def kg_build(rep: int) -> None:
+            shutil.rmtree(kg_store, ignore_errors=True)
+            run = self.kg("build", "--data", rdf_data, "--ontology", os.path.join(dataset, "ontology"),
+                          "--store", kg_store, "--quiet", "--no-inference", "--format", "json")
+            self.record("kg build of N-Triples", run)
+            counts["kg"] = json.loads(run.stdout)["quads"]
+
+        def oxigraph_load(rep: int) -> None:
+            shutil.rmtree(ox_store, ignore_errors=True)
+            run, out = self.py("oxigraph_peer.py", "load", ox_store, equivalent)
+            self.record("pyoxigraph bulk_load", run, triples=out["triples"])
+            counts["pyoxigraph"] = out["triples"]
+
+        self.alternate([("kg build of N-Triples", kg_build), ("pyoxigraph bulk_load", oxigraph_load)])
+        if len(counts) == 2:
+            self.check("stored triples of the N-Triples input", counts["kg"], counts["pyoxigraph"], "pyoxigraph")
+        self.check("lines of equivalent.nt", generated["triples"], counts.get("pyoxigraph"), "pyoxigraph")
+
+    def build_plain(self) -> None:
+        """Like for like with Morph-KGC: tables without provenance columns, so kg writes the plain
+        facts (plus labels and the ontology) as Morph-KGC does."""
+        triples = self.size["triples"]
+        dataset = self.dataset(f"plain-{triples}", "--triples", str(triples), "--no-provenance")
+        generated = self.generated(dataset)
+        self.morph_inputs(dataset)
+        kg_store = os.path.join(dataset, "kg-store")
+        found: dict[str, int] = {}
+
+        def kg_build(rep: int) -> None:
+            shutil.rmtree(kg_store, ignore_errors=True)
+            run = self.kg("build", "--data", os.path.join(dataset, "data"), "--ontology",
+                          os.path.join(dataset, "ontology"), "--store", kg_store, "--quiet",
+                          "--no-inference", "--format", "json")
+            report = json.loads(run.stdout)
+            self.record("kg build without provenance", run, quads=report["quads"])
+            found["kg"] = report["summary"]["facts"]
+
+        def morph(rep: int) -> None:
+            output = os.path.join(dataset, "morph.nt")
+            if os.path.exists(output):
+                os.remove(output)
+            run = self.measure([self.args.morph_python, "-m", "morph_kgc", "morph.ini"], cwd=dataset)
+            self.record("Morph-KGC without provenance", run)
+            if rep == 0:
+                with open(output, "rb") as file:
+                    found["morph"] = len({hash(line) for line in file})
+
+        self.alternate([("kg build without provenance", kg_build), ("Morph-KGC without provenance", morph)])
+        if "kg" in found:
+            self.check("facts of the tables", found["kg"], generated["facts"], "generator")
+        if "morph" in found:
+            self.check("plain facts written", generated["facts"], found["morph"], "Morph-KGC")
+
     def path(self) -> None:
         nodes, edges = self.size["nodes"], self.size["edges"]
         dataset = self.dataset(f"graph-{nodes}-{edges}", "--nodes", str(nodes), "--edges", str(edges),
@@ -311,6 +386,54 @@ class Bench:
                         ("pyoxigraph open + SPARQL script", oxigraph_lookup)])
         if len(found) == 2:
             self.check(f"relations of {entity}", found["kg"], found["pyoxigraph"], "pyoxigraph")
+
+    def graph(self) -> None:
+        """The other questions of one entity on the path graph, end to end against a script
+        that loads the graph into igraph first, as `path` does."""
+        nodes, edges = self.size["nodes"], self.size["edges"]
+        dataset = self.dataset(f"graph-{nodes}-{edges}", "--nodes", str(nodes), "--edges", str(edges),
+                               "--no-provenance")
+        store = self.built_store(dataset, "kg-store")
+        prepared = os.path.join(dataset, "peers")
+        if not os.path.isfile(os.path.join(prepared, "edges.txt")):
+            log("writing the peers' edge list (setup, not measured)")
+            measure([PY, os.path.join(HERE, "graph_peer.py"), "prepare", dataset, prepared])
+        with open(os.path.join(dataset, "pairs.csv"), encoding="utf-8") as file:
+            names = [line.split(",")[0] for line in file.readlines()[1:] if line.strip()]
+        found: dict[str, dict] = {}
+
+        def kg_neighbors(rep: int) -> None:
+            name = names[rep % len(names)]
+            run = self.kg("neighbors", name, "--hops", "2", "--max-nodes", "100000", "--store", store,
+                          "--format", "json")
+            self.record("kg neighbors --hops 2 (end to end)", run)
+            found.setdefault(f"2-hop nodes of {name}", {})["kg"] = len(json.loads(run.stdout)["nodes"])
+
+        def igraph_neighbors(rep: int) -> None:
+            name = names[rep % len(names)]
+            run, out = self.py("graph_peer.py", "igraph-neighbors", prepared, name, "2")
+            self.record("igraph load-and-neighborhood script", run)
+            found.setdefault(f"2-hop nodes of {name}", {})["igraph"] = out["nodes"]
+
+        def kg_lookup(rep: int) -> None:
+            name = names[rep % len(names)]
+            run = self.kg("lookup", name, "--store", store, "--format", "json")
+            self.record("kg lookup on the path graph (end to end)", run)
+            found.setdefault(f"relations of {name}", {})["kg"] = len(json.loads(run.stdout)["relations"])
+
+        def igraph_lookup(rep: int) -> None:
+            name = names[rep % len(names)]
+            run, out = self.py("graph_peer.py", "igraph-lookup", prepared, name)
+            self.record("igraph load-and-incident script", run)
+            found.setdefault(f"relations of {name}", {})["igraph"] = out["relations"]
+
+        self.alternate([("kg neighbors --hops 2 (end to end)", kg_neighbors),
+                        ("igraph load-and-neighborhood script", igraph_neighbors),
+                        ("kg lookup on the path graph (end to end)", kg_lookup),
+                        ("igraph load-and-incident script", igraph_lookup)])
+        for what, values in found.items():
+            if len(values) == 2:
+                self.check(what, values["kg"], values["igraph"], "igraph")
 
     def graphml(self) -> None:
         nodes, edges = self.size["nodes"], self.size["edges"]
@@ -662,7 +785,7 @@ def main() -> None:
         bench.group = group
         bench.groups_run.append(group)
         bench.group_dates[group] = now()
-        getattr(bench, group)()
+        getattr(bench, group.replace("-", "_"))()
         save()  # what is measured so far survives an interrupted run
     summary, table = save()
     print(table)

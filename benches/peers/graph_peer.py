@@ -7,6 +7,10 @@
                                                load the graph (undirected), then time one
                                                single-pair shortest path per pair
     graph_peer.py igraph-path OUT FROM TO      end to end: load into igraph, answer one pair
+    graph_peer.py igraph-neighbors OUT NAME HOPS
+                                               end to end: load into igraph, the nodes within HOPS
+    graph_peer.py igraph-lookup OUT NAME       end to end: load into igraph, the facts of one node
+                                               with the names at their other ends
     graph_peer.py graphml DATASET OUT.graphml  load the tables into a networkx MultiDiGraph with
                                                the attributes kg exports, time write_graphml
 
@@ -120,6 +124,39 @@ def igraph_path(prepared: str, source: str, target: str) -> dict:
     return {"length": len(path) - 1}
 
 
+def igraph_named(prepared: str, wanted: str):
+    """The analyst's first steps: read the edge list into igraph and the names, find one."""
+    import igraph
+
+    graph = igraph.Graph.Read_Edgelist(os.path.join(prepared, "edges.txt"), directed=False)
+    names, vertex = [], None
+    with open(os.path.join(prepared, "nodes.txt"), encoding="utf-8") as nodes:
+        for i, line in enumerate(nodes):
+            names.append(line.rstrip("\n"))
+            if vertex is None and names[-1] == wanted:
+                vertex = i
+    if vertex is None:
+        raise SystemExit(f"no node named {wanted!r}")
+    return graph, names, vertex
+
+
+def igraph_neighbors(prepared: str, name: str, hops: str) -> dict:
+    graph, names, vertex = igraph_named(prepared, name)
+    found = graph.neighborhood(vertex, order=int(hops), mode="all")
+    print(" ".join(names[v] for v in found[:20]), file=sys.stderr)
+    return {"nodes": len(found)}
+
+
+def igraph_lookup(prepared: str, name: str) -> dict:
+    graph, names, vertex = igraph_named(prepared, name)
+    facts = []
+    for edge in graph.es[graph.incident(vertex, mode="all")]:
+        source, target = edge.tuple
+        facts.append((names[source], names[target]))
+    print(facts[:5], file=sys.stderr)
+    return {"relations": len(facts)}
+
+
 def graphml(dataset: str, output: str) -> dict:
     import networkx as nx
 
@@ -158,7 +195,14 @@ def graphml(dataset: str, output: str) -> dict:
 
 def main() -> None:
     command, *args = sys.argv[1:]
-    actions = {"prepare": prepare, "paths": paths, "igraph-path": igraph_path, "graphml": graphml}
+    actions = {
+        "prepare": prepare,
+        "paths": paths,
+        "igraph-path": igraph_path,
+        "igraph-neighbors": igraph_neighbors,
+        "igraph-lookup": igraph_lookup,
+        "graphml": graphml,
+    }
     print(json.dumps(actions[command](*args)))
 
 

@@ -88,10 +88,10 @@ fn bidirectional(
             steps: Vec::new(),
         });
     }
-    // For each visited node: how it was reached (previous node and step; for the backward side,
-    // the step that leaves it towards the target) and its depth on that side.
-    let mut forward: Visits = node_map(from, (None, 0));
-    let mut backward: Visits = node_map(to, (None, 0));
+    // For each visited node: how it was reached (the step; for the backward side, the step that
+    // leaves it towards the target) and its depth on that side.
+    let mut forward = Visits::new(projection, from);
+    let mut backward = Visits::new(projection, to);
     let mut forward_frontier = vec![from];
     let mut backward_frontier = vec![to];
     let (mut forward_depth, mut backward_depth) = (0, 0);
@@ -119,14 +119,14 @@ fn bidirectional(
                     if !budget.spend() {
                         return None;
                     }
-                    if forward.contains_key(&step.node)
+                    if forward.contains(step.node)
                         || !allowed(&step)
                         || bans.nodes.contains(&step.node)
                     {
                         continue;
                     }
-                    forward.insert(step.node, (Some((node, step)), forward_depth));
-                    if let Some((_, depth)) = backward.get(&step.node) {
+                    forward.insert(step.node, step, forward_depth);
+                    if let Some(depth) = backward.depth(step.node) {
                         meet(step.node, forward_depth + depth);
                     }
                     next.push(step.node);
@@ -146,14 +146,14 @@ fn bidirectional(
                         node,
                         forward: step.forward,
                     };
-                    if backward.contains_key(&step.node)
+                    if backward.contains(step.node)
                         || !allowed(&into)
                         || bans.nodes.contains(&step.node)
                     {
                         continue;
                     }
-                    backward.insert(step.node, (Some((node, into)), backward_depth));
-                    if let Some((_, depth)) = forward.get(&step.node) {
+                    backward.insert(step.node, into, backward_depth);
+                    if let Some(depth) = forward.depth(step.node) {
                         meet(step.node, backward_depth + depth);
                     }
                     next.push(step.node);
@@ -162,28 +162,100 @@ fn bidirectional(
             backward_frontier = next;
         }
         if let Some((meeting, _)) = best {
-            return Some(join(from, meeting, &forward, &backward));
+            return Some(join(projection, from, meeting, &forward, &backward));
         }
     }
     None
 }
 
-/// Visited nodes of one side of a bidirectional search: how each was reached, and its depth.
-type Visits = NodeMap<(Option<(u32, Step)>, usize)>;
+/// Visited nodes of one side of a bidirectional search, in an array indexed by node: how each
+/// was reached and its depth, packed in a word. No hashing and no growth: the array is
+/// allocated zeroed, and the system backs only the pages of the nodes visited.
+struct Visits {
+    /// 0 for a node not visited; else bit 39 set, the depth in bits 33–38, the step's direction
+    /// in bit 32 and its edge in bits 0–31 (the start has depth 0 and no step).
+    reached: Vec<u64>,
+}
+
+impl Visits {
+    const VISITED: u64 = 1 << 39;
+    const FORWARD: u64 = 1 << 32;
+    const DEPTH: u32 = 33;
+
+    fn new(projection: &Projection, start: u32) -> Self {
+        let mut visits = Self {
+            reached: vec![0; projection.node_count()],
+        };
+        visits.reached[start as usize] = Self::VISITED;
+        visits
+    }
+
+    fn contains(&self, node: u32) -> bool {
+        self.reached[node as usize] != 0
+    }
+
+    /// Records how `node` was reached. Depths stay below [`super::limits::MAX_HOPS`] + 1, well
+    /// within their six bits.
+    fn insert(&mut self, node: u32, step: Step, depth: usize) {
+        let forward = if step.forward { Self::FORWARD } else { 0 };
+        self.reached[node as usize] =
+            Self::VISITED | (depth as u64) << Self::DEPTH | forward | u64::from(step.edge);
+    }
+
+    fn depth(&self, node: u32) -> Option<usize> {
+        let word = self.reached[node as usize];
+        (word != 0).then_some(((word >> Self::DEPTH) & 0x3F) as usize)
+    }
+
+    /// The step recorded for `node` (as walked, ending at `end` of that step), unless it is the
+    /// start.
+    fn step(&self, node: u32) -> Option<(u32, bool)> {
+        let word = self.reached[node as usize];
+        let depth = (word >> Self::DEPTH) & 0x3F;
+        let edge = u32::try_from(word & u64::from(u32::MAX)).unwrap_or_default();
+        (depth > 0).then_some((edge, word & Self::FORWARD != 0))
+    }
+}
 
 /// Stitches the two half paths at the meeting node.
-fn join(from: u32, meeting: u32, forward: &Visits, backward: &Visits) -> Path {
+fn join(
+    projection: &Projection,
+    from: u32,
+    meeting: u32,
+    forward: &Visits,
+    backward: &Visits,
+) -> Path {
     let mut steps = Vec::new();
     let mut node = meeting;
-    while let Some((Some((previous, step)), _)) = forward.get(&node) {
-        steps.push(*step);
-        node = *previous;
+    // The forward side reached `node` along the step; it came from the step's other end.
+    while let Some((edge, walked_forward)) = forward.step(node) {
+        steps.push(Step {
+            edge,
+            node,
+            forward: walked_forward,
+        });
+        let e = projection.edge(edge);
+        node = if walked_forward {
+            e.source()
+        } else {
+            e.target()
+        };
     }
     steps.reverse();
+    // The backward side leaves `node` along the step towards the target.
     let mut node = meeting;
-    while let Some((Some((next, step)), _)) = backward.get(&node) {
-        steps.push(*step);
-        node = *next;
+    while let Some((edge, walked_forward)) = backward.step(node) {
+        let e = projection.edge(edge);
+        node = if walked_forward {
+            e.target()
+        } else {
+            e.source()
+        };
+        steps.push(Step {
+            edge,
+            node,
+            forward: walked_forward,
+        });
     }
     Path { start: from, steps }
 }

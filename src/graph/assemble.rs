@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::file::ProjectionFileError;
+use super::pages::PAGE;
 use super::{Evidence, NameKind, Projection};
 
 /// A node to assemble.
@@ -153,7 +154,14 @@ struct Strings {
 }
 
 impl Strings {
+    /// Appends a string where a page-by-page reader finds it whole in one read: within one page,
+    /// or, when longer than a page, from the start of one (zeros fill the gap).
     fn add(&mut self, value: &str) -> Result<(u32, u32), ProjectionFileError> {
+        let within = self.text.len() % PAGE;
+        if within > 0 && within + value.len() > PAGE {
+            let gap = PAGE - within;
+            self.text.extend(std::iter::repeat_n('\0', gap));
+        }
         let offset = word_count(self.text.len(), "more than 4 GiB of text")?;
         let len = word_count(value.len(), "a string longer than 4 GiB")?;
         self.text.push_str(value);
@@ -417,7 +425,8 @@ fn encode_edges(
 }
 
 /// Out offsets (edges are sorted by subject, so offsets suffice), then in offsets and the edges
-/// grouped by object (a counting sort, which keeps subject order within a group).
+/// grouped by object with their subjects (a counting sort, which keeps subject order within a
+/// group).
 fn encode_adjacency(
     node_count: usize,
     edges: &[EdgeData],
@@ -436,10 +445,12 @@ fn encode_adjacency(
     out.extend(offsets(|e| e.source));
     let in_offsets = offsets(|e| e.target);
     let mut next = in_offsets.clone();
-    let mut in_edges = vec![0_u32; edges.len()];
+    // Each in-edge with its subject, so that walking an edge backwards reads no edge record.
+    let mut in_edges = vec![0_u32; 2 * edges.len()];
     for (index, edge) in (0_u32..).zip(edges) {
         let slot = &mut next[edge.target as usize];
-        in_edges[*slot as usize] = index;
+        let at = 2 * *slot as usize;
+        in_edges[at..at + 2].copy_from_slice(&[index, edge.source]);
         *slot += 1;
     }
     word_count(edges.len(), "edges")?;

@@ -1,9 +1,13 @@
-//! The saved projection (`graph.kgp`): its layout, the validation that makes every later access
-//! safe, saving and loading. [`super::assemble`] writes the layout.
+//! The saved projection (`graph.kgp`): its layout, the checks that make every access safe,
+//! saving, loading whole, and opening to read page by page. [`super::assemble`] writes the
+//! layout.
 //!
 //! ```text
-//! "KGPROJ" u16 version   u64 string bytes   u64 array words
-//! strings                UTF-8, every string of the projection
+//! "KGPROJ" u16 version   u64 string bytes   u64 array words   u32 CRC-32 of the header and table
+//! table                  u32 CRC-32 of each 4 KiB page of the strings, then of the arrays
+//!                        (zeros to the next page)
+//! strings                UTF-8, every string of the projection; none crosses a page, and one
+//!                        longer than a page starts one (zeros to the next page)
 //! arrays                 little-endian u32 words:
 //!   counts     nodes edges classes predicates documents evidence names node-types properties
 //!              literal-types attributes
@@ -21,24 +25,30 @@
 //!   evidence   × (document, sentence + 1 or 0, date offset, date length + 1 or 0, text offset,
 //!                 text length + 1 or 0)
 //!   out        node count + 1 offsets into the edges (edges are sorted by subject)
-//!   in         node count + 1 offsets into the in-edge list, then the edges sorted by object
+//!   in         node count + 1 offsets into the in-edge list, then the edges sorted by object,
+//!              each as (edge, its subject)
 //!   names      × (folded offset, folded length, node, kind), sorted by folded name
 //! ```
 //!
-//! Loading reads the two parts into memory and checks every offset, index and ordering once, so
-//! that later accesses cannot fail: a truncated or corrupt file is an error, never a panic.
+//! Two ways in. [`load`] reads the file whole and checks every page, offset, index and ordering
+//! once, so that later accesses cannot fail: a truncated or corrupt file is an error, never a
+//! panic. [`open`] checks the header, the checksum table and the layout, then reads pages as they
+//! are used, each checked against its checksum, each value range-checked where it is used
+//! ([`Projection::intact`] says whether all was consistent): a path on a graph of millions of
+//! edges reads the few hundred pages it walks.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek as _, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::pages::{self, PAGE, Pages, Source};
 use super::{
     ATTRIBUTE_WORDS, DOCUMENT_WORDS, EDGE_WORDS, EVIDENCE_WORDS, LITERAL_TYPE_WORDS, Layout,
-    NAME_WORDS, NODE_WORDS, NameKind, Projection, TERM_WORDS,
+    NAME_WORDS, NODE_WORDS, NameKind, Projection, TERM_WORDS, Text, Words,
 };
 
 const MAGIC: &[u8; 6] = b"KGPROJ";
-const VERSION: u16 = 4;
-const HEADER: usize = 6 + 2 + 8 + 8;
+const VERSION: u16 = 5;
 
 /// Errors reading, writing or assembling a projection.
 #[derive(Debug, thiserror::Error)]
@@ -61,18 +71,41 @@ impl Projection {
         if !words.len().is_multiple_of(4) {
             return Err("the arrays are not whole words".into());
         }
+        let total = words.len() / 4;
         let mut projection = Self {
-            strings,
-            words,
-            layout: Layout::default(),
-            asserted_only: false,
+            strings: Text::Memory(strings),
+            words: Words::Memory(words),
+            ..Self::default()
         };
-        projection.layout = projection.check()?;
+        projection.layout = projection.check_layout(total)?;
+        let (layout, types) = (projection.layout, projection.layout.type_count);
+        projection.check_strings(&layout, types)?;
+        projection.check_indexes(&layout, types)?;
         Ok(projection)
     }
 
-    fn check(&self) -> Result<Layout, String> {
-        let total = self.words.len() / 4;
+    /// A projection read page by page: only its layout is checked now, the rest where it is
+    /// used (see [`Projection::intact`]).
+    fn from_pages(strings: Pages, words: Pages) -> Result<Self, String> {
+        if !words.len().is_multiple_of(4) {
+            return Err("the arrays are not whole words".into());
+        }
+        let total = words.len() / 4;
+        let mut projection = Self {
+            strings: Text::Paged(strings),
+            words: Words::Paged(words),
+            ..Self::default()
+        };
+        projection.layout = projection.check_layout(total)?;
+        match projection.damage.get() {
+            Some(reason) => Err(reason.clone()),
+            None => Ok(projection),
+        }
+    }
+
+    /// The counts and where each array starts: every array within the words, and no table
+    /// empty that another points into.
+    fn check_layout(&self, total: usize) -> Result<Layout, String> {
         let word = |i: usize| -> Result<usize, String> {
             if i < total {
                 Ok(self.word(i) as usize)
@@ -94,6 +127,36 @@ impl Projection {
             ..Layout::default()
         };
         let type_count = word(7)?;
+        layout.type_count = type_count;
+        for (pointing, table, what) in [
+            (layout.edge_count, layout.node_count, "edges without nodes"),
+            (
+                layout.edge_count,
+                layout.predicate_count,
+                "edges without predicates",
+            ),
+            (
+                layout.evidence_count,
+                layout.document_count,
+                "evidence without documents",
+            ),
+            (layout.name_count, layout.node_count, "names without nodes"),
+            (type_count, layout.class_count, "node types without classes"),
+            (
+                layout.attribute_count,
+                layout.property_count,
+                "attributes without properties",
+            ),
+            (
+                layout.attribute_count,
+                layout.literal_type_count,
+                "attributes without types",
+            ),
+        ] {
+            if pointing > 0 && table == 0 {
+                return Err(what.into());
+            }
+        }
         let mut at = 11_usize;
         let mut section = |len: usize| -> Result<usize, String> {
             let start = at;
@@ -124,24 +187,21 @@ impl Projection {
         l.evidence = section(l.evidence_count.checked_mul(EVIDENCE_WORDS).ok_or("size")?)?;
         l.out_offsets = section(l.node_count + 1)?;
         l.in_offsets = section(l.node_count + 1)?;
-        l.in_edges = section(l.edge_count)?;
+        l.in_edges = section(l.edge_count.checked_mul(2).ok_or("size")?)?;
         l.names = section(l.name_count.checked_mul(NAME_WORDS).ok_or("size")?)?;
         l.end = at;
         if l.end != total {
             return Err("trailing words".into());
         }
-        let layout = *l;
-        self.check_strings(&layout, type_count)?;
-        self.check_indexes(&layout, type_count)?;
-        Ok(layout)
+        Ok(*l)
     }
 
     fn check_string(&self, offset: usize, len: usize) -> Result<(), String> {
+        let Text::Memory(text) = &self.strings else {
+            return Ok(());
+        };
         let end = offset.checked_add(len).ok_or("string range overflows")?;
-        if end > self.strings.len()
-            || !self.strings.is_char_boundary(offset)
-            || !self.strings.is_char_boundary(end)
-        {
+        if end > text.len() || !text.is_char_boundary(offset) || !text.is_char_boundary(end) {
             return Err(format!("string {offset}+{len} is outside the text"));
         }
         Ok(())
@@ -241,7 +301,7 @@ impl Projection {
         }
         // Adjacency: node n's out range holds exactly the edges whose subject is n (edges are
         // sorted by subject, so the range is the edges themselves), its in range the edges whose
-        // object is n (through the in-edge index).
+        // object is n (through the in-edge index, which also holds each edge's subject).
         let adjacency = [
             ("out", l.out_offsets, None, 0),
             ("in", l.in_offsets, Some(l.in_edges), 1),
@@ -256,10 +316,16 @@ impl Projection {
                     return Err(format!("{side} offsets are not increasing"));
                 }
                 for i in start..end {
-                    let e = index.map_or(i, |index| w(index + i));
+                    let e = index.map_or(i, |index| w(index + 2 * i));
                     below(e, l.edge_count, "edge")?;
                     if w(l.edges + e * EDGE_WORDS + end_field) != n {
                         return Err(format!("{side} offsets disagree with the edges"));
+                    }
+                    // An in-edge carries its subject.
+                    if let Some(index) = index
+                        && w(index + 2 * i + 1) != w(l.edges + e * EDGE_WORDS)
+                    {
+                        return Err("an in-edge's subject disagrees with the edge".into());
                     }
                 }
             }
@@ -271,7 +337,7 @@ impl Projection {
             if NameKind::from_word(self.word(at + 3)).is_none() {
                 return Err("unknown name kind".into());
             }
-            let folded = &self.strings[w(at)..w(at) + w(at + 1)];
+            let folded = self.string(self.word(at), self.word(at + 1));
             if previous.is_some_and(|p| p > folded) {
                 return Err("names are not sorted".into());
             }
@@ -314,7 +380,48 @@ impl Projection {
     }
 }
 
-/// Writes the projection to `path` (through a temporary file, then renamed).
+/// The fixed part of the header: magic, version, string bytes, array words, and the CRC-32 of
+/// the header and the checksum table.
+const HEADER: usize = 6 + 2 + 8 + 8 + 4;
+
+/// `n` rounded up to a whole number of pages.
+fn page_aligned(n: usize) -> usize {
+    n.div_ceil(PAGE) * PAGE
+}
+
+/// The header and the checksum table of a projection whose areas are these bytes: the table
+/// holds one CRC-32 per page of the strings, then one per page of the arrays.
+fn header(strings: &[u8], words: &[u8]) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER + 4 * (strings.len() + words.len()) / PAGE + 8);
+    header.extend_from_slice(MAGIC);
+    header.extend_from_slice(&VERSION.to_le_bytes());
+    header.extend_from_slice(&(strings.len() as u64).to_le_bytes());
+    header.extend_from_slice(&(words.len() as u64 / 4).to_le_bytes());
+    let mut table = Vec::new();
+    for checksum in pages::checksums(strings).chain(pages::checksums(words)) {
+        table.extend_from_slice(&checksum.to_le_bytes());
+    }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&header);
+    crc.update(&table);
+    header.extend_from_slice(&crc.finalize().to_le_bytes());
+    header.extend_from_slice(&table);
+    header.resize(page_aligned(header.len()), 0);
+    header
+}
+
+/// The text as stored: strings, then zeros to the next page.
+fn string_bytes(projection: &Projection) -> Result<&[u8], ProjectionFileError> {
+    match (&projection.strings, &projection.words) {
+        (Text::Memory(text), Words::Memory(_)) => Ok(text.as_bytes()),
+        _ => Err(ProjectionFileError::TooLarge(
+            "a projection read page by page is saved by the build that wrote it",
+        )),
+    }
+}
+
+/// Writes the projection to `path` (through a temporary file, then renamed): the header, a
+/// checksum for every page, the strings and the arrays, each area starting on a page.
 ///
 /// # Errors
 /// I/O errors.
@@ -323,23 +430,106 @@ pub fn save(projection: &Projection, path: &Path) -> Result<(), ProjectionFileEr
         path: path.to_path_buf(),
         source,
     };
+    let strings = string_bytes(projection)?;
+    let Words::Memory(words) = &projection.words else {
+        unreachable!("string_bytes refuses paged projections")
+    };
     let temporary = path.with_extension("kgp.tmp");
     let mut file = io::BufWriter::new(std::fs::File::create(&temporary).map_err(io_error)?);
-    file.write_all(MAGIC).map_err(io_error)?;
-    file.write_all(&VERSION.to_le_bytes()).map_err(io_error)?;
-    file.write_all(&(projection.strings.len() as u64).to_le_bytes())
+    file.write_all(&header(strings, words)).map_err(io_error)?;
+    file.write_all(strings).map_err(io_error)?;
+    file.write_all(&vec![0; page_aligned(strings.len()) - strings.len()])
         .map_err(io_error)?;
-    file.write_all(&(projection.words.len() as u64 / 4).to_le_bytes())
-        .map_err(io_error)?;
-    file.write_all(projection.strings.as_bytes())
-        .map_err(io_error)?;
-    file.write_all(&projection.words).map_err(io_error)?;
+    file.write_all(words).map_err(io_error)?;
     let file = file.into_inner().map_err(|e| io_error(e.into_error()))?;
     file.sync_all().map_err(io_error)?;
     std::fs::rename(&temporary, path).map_err(io_error)
 }
 
-/// Reads a projection saved by [`save`]: two reads, then one validation pass.
+/// What the header of a projection file says.
+struct Header {
+    string_len: usize,
+    word_len: usize,
+    string_checksums: Arc<[u32]>,
+    word_checksums: Arc<[u32]>,
+    /// Where the strings start; the arrays start at the next page after them.
+    strings_at: u64,
+    words_at: u64,
+}
+
+/// Reads and checks the header and the checksum table, and that the file is as long as they
+/// say.
+fn read_header(file: &mut std::fs::File, path: &Path) -> Result<Header, ProjectionFileError> {
+    let corrupt = |reason: String| ProjectionFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file_len = file
+        .metadata()
+        .map_err(|source| ProjectionFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    let mut fixed = [0_u8; HEADER];
+    file.read_exact(&mut fixed)
+        .map_err(|_| corrupt("shorter than its header".into()))?;
+    if &fixed[..6] != MAGIC {
+        return Err(corrupt("wrong magic number".into()));
+    }
+    if u16::from_le_bytes([fixed[6], fixed[7]]) != VERSION {
+        return Err(corrupt("written by another version of kg".into()));
+    }
+    let number = |range: std::ops::Range<usize>| {
+        let mut bytes = [0_u8; 8];
+        bytes.copy_from_slice(&fixed[range]);
+        usize::try_from(u64::from_le_bytes(bytes)).ok()
+    };
+    let too_large = || {
+        corrupt(format!(
+            "its size ({file_len} bytes) does not match its header"
+        ))
+    };
+    let (string_len, word_count) = (
+        number(8..16).ok_or_else(too_large)?,
+        number(16..24).ok_or_else(too_large)?,
+    );
+    let word_len = word_count.checked_mul(4).ok_or_else(too_large)?;
+    let (string_pages, word_pages) = (Pages::count(string_len), Pages::count(word_len));
+    let table_len = (string_pages + word_pages) * 4;
+    let head_len = page_aligned(HEADER + table_len);
+    let expected = head_len
+        .checked_add(page_aligned(string_len))
+        .and_then(|n| n.checked_add(word_len));
+    if expected.is_none_or(|n| n as u64 != file_len) {
+        return Err(too_large());
+    }
+    let mut table = vec![0_u8; table_len];
+    file.read_exact(&mut table)
+        .map_err(|_| corrupt("shorter than its checksum table".into()))?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&fixed[..HEADER - 4]);
+    crc.update(&table);
+    if crc.finalize().to_le_bytes() != fixed[HEADER - 4..] {
+        return Err(corrupt("its header fails its checksum".into()));
+    }
+    let checksums: Vec<u32> = table
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    Ok(Header {
+        string_len,
+        word_len,
+        string_checksums: checksums[..string_pages].into(),
+        word_checksums: checksums[string_pages..].into(),
+        strings_at: head_len as u64,
+        words_at: (head_len + page_aligned(string_len)) as u64,
+    })
+}
+
+/// Reads a projection saved by [`save`] whole, checks every page against its checksum, then
+/// every offset, index and ordering: after this no access can fail. For a command that answers
+/// one question, [`open`] is faster: it reads only what the answer touches.
 ///
 /// # Errors
 /// I/O errors, or [`ProjectionFileError::Corrupt`] for anything that is not a whole, consistent
@@ -354,43 +544,69 @@ pub fn load(path: &Path) -> Result<Projection, ProjectionFileError> {
         reason,
     };
     let mut file = std::fs::File::open(path).map_err(io_error)?;
-    let file_len = file.metadata().map_err(io_error)?.len();
-    let mut header = [0_u8; HEADER];
-    file.read_exact(&mut header)
-        .map_err(|_| corrupt("shorter than its header".into()))?;
-    if &header[..6] != MAGIC {
-        return Err(corrupt("wrong magic number".into()));
-    }
-    if u16::from_le_bytes([header[6], header[7]]) != VERSION {
-        return Err(corrupt("written by another version of kg".into()));
-    }
-    let number = |range: std::ops::Range<usize>| {
-        let mut bytes = [0_u8; 8];
-        bytes.copy_from_slice(&header[range]);
-        u64::from_le_bytes(bytes)
-    };
-    let (string_len, word_len) = (number(8..16), number(16..24));
-    let expected = word_len
-        .checked_mul(4)
-        .and_then(|w| w.checked_add(string_len))
-        .and_then(|b| b.checked_add(HEADER as u64));
-    if expected != Some(file_len) {
-        return Err(corrupt(format!(
-            "its size ({file_len} bytes) does not match its header"
-        )));
-    }
-    let mut strings =
-        vec![0_u8; usize::try_from(string_len).map_err(|_| corrupt("too large".into()))?];
-    file.read_exact(&mut strings).map_err(io_error)?;
+    let header = read_header(&mut file, path)?;
+    let mut area =
+        |at: u64, len: usize, checksums: &[u32]| -> Result<Vec<u8>, ProjectionFileError> {
+            let mut bytes = vec![0_u8; len];
+            file.seek(io::SeekFrom::Start(at)).map_err(io_error)?;
+            file.read_exact(&mut bytes).map_err(io_error)?;
+            for (page, (bytes, checksum)) in pages::checksums(&bytes).zip(checksums).enumerate() {
+                if bytes != *checksum {
+                    return Err(corrupt(format!("page {page} fails its checksum")));
+                }
+            }
+            Ok(bytes)
+        };
+    let strings = area(
+        header.strings_at,
+        header.string_len,
+        &header.string_checksums,
+    )?;
+    let words = area(header.words_at, header.word_len, &header.word_checksums)?;
     let strings = String::from_utf8(strings).map_err(|_| corrupt("invalid UTF-8".into()))?;
-    let mut words =
-        vec![0_u8; usize::try_from(word_len * 4).map_err(|_| corrupt("too large".into()))?];
-    file.read_exact(&mut words).map_err(io_error)?;
     Projection::from_parts(strings, words).map_err(corrupt)
+}
+
+/// Opens a projection saved by [`save`] to be read page by page as it is walked: the header,
+/// the checksum table and the layout are checked now; each page against its checksum when it
+/// is first read, and each value where it is used. Ask [`Projection::intact`] before trusting
+/// an answer.
+///
+/// The file stays open: a later build renames a new projection over the name, never writes
+/// into this one, so the pages read later are of the same generation.
+///
+/// # Errors
+/// I/O errors, or [`ProjectionFileError::Corrupt`] when the header, the checksum table or the
+/// layout is inconsistent.
+pub fn open(path: &Path) -> Result<Projection, ProjectionFileError> {
+    let mut file = std::fs::File::open(path).map_err(|source| ProjectionFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let header = read_header(&mut file, path)?;
+    let source = Source::new(file, path);
+    let strings = Pages::new(
+        source.clone(),
+        header.strings_at,
+        header.string_len,
+        header.string_checksums,
+    );
+    let words = Pages::new(
+        source,
+        header.words_at,
+        header.word_len,
+        header.word_checksums,
+    );
+    Projection::from_pages(strings, words).map_err(|reason| ProjectionFileError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
     use crate::graph::assemble::{
         AttributeData, EdgeData, LiteralTypeData, NodeData, ProjectionData,
@@ -522,6 +738,56 @@ mod tests {
         ));
     }
 
+    /// The two areas of an in-memory projection.
+    fn areas(projection: &Projection) -> (&[u8], &[u8]) {
+        match (&projection.strings, &projection.words) {
+            (Text::Memory(text), Words::Memory(words)) => (text.as_bytes(), words),
+            _ => panic!("not in memory"),
+        }
+    }
+
+    /// Everything a reader can see of a projection, written out.
+    fn walk(projection: &Projection) -> String {
+        let mut seen = String::new();
+        for node in projection.nodes() {
+            let _ = write!(
+                seen,
+                "{} {} {} {:?}",
+                node.iri(),
+                node.id(),
+                node.label(),
+                node.types().collect::<Vec<_>>()
+            );
+            for attribute in node.attributes() {
+                let _ = write!(
+                    seen,
+                    " {:?} {:?}",
+                    projection.property(attribute.property),
+                    attribute
+                );
+            }
+            for step in projection.steps(node.index(), false) {
+                let _ = write!(seen, " {step:?}");
+            }
+            seen.push('\n');
+        }
+        for edge in projection.edges() {
+            let evidence: Vec<_> = edge.evidence().collect();
+            let _ = writeln!(
+                seen,
+                "{} {} {:?} {:?} {evidence:?}",
+                edge.source(),
+                edge.target(),
+                projection.predicate(edge.predicate()),
+                edge.inferred()
+            );
+        }
+        for name in projection.names() {
+            let _ = writeln!(seen, "{name:?} {:?}", projection.nodes_named(name.folded));
+        }
+        seen
+    }
+
     #[test]
     fn round_trips_through_a_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -529,8 +795,7 @@ mod tests {
         let projection = sample().assemble().unwrap();
         save(&projection, &path).unwrap();
         let loaded = load(&path).unwrap();
-        assert_eq!(loaded.strings, projection.strings);
-        assert_eq!(loaded.words, projection.words);
+        assert_eq!(areas(&loaded), areas(&projection));
         for node in 0..2 {
             assert_eq!(
                 attributes_of(&loaded, node),
@@ -538,11 +803,47 @@ mod tests {
             );
         }
         assert_eq!(loaded.node(0).attributes().count(), 3);
+        let opened = open(&path).unwrap();
+        assert!(matches!(opened.words, Words::Paged(_)));
+        assert_eq!(walk(&opened), walk(&projection));
+        opened.intact().unwrap();
     }
 
-    /// The file position of word `i` of the arrays.
-    fn word_at(projection: &Projection, i: usize) -> usize {
-        HEADER + projection.strings.len() + 4 * i
+    #[test]
+    fn no_string_crosses_a_page_and_long_ones_start_one() {
+        let long = "x".repeat(3 * PAGE + 5);
+        let mut data = sample();
+        data.nodes[0].label = long.clone();
+        data.nodes[1].label = "é".repeat(PAGE / 2 - 3);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.kgp");
+        save(&data.assemble().unwrap(), &path).unwrap();
+        let opened = open(&path).unwrap();
+        assert_eq!(opened.node(0).label(), long);
+        assert_eq!(opened.node(1).label(), "é".repeat(PAGE / 2 - 3));
+        assert_eq!(walk(&opened), walk(&load(&path).unwrap()));
+        opened.intact().unwrap();
+    }
+
+    /// Where the arrays start in a saved file.
+    fn words_start(bytes: &[u8]) -> usize {
+        let number = |at: usize| {
+            usize::try_from(u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())).unwrap()
+        };
+        let (string_len, word_len) = (number(8), number(16) * 4);
+        let table = 4 * (Pages::count(string_len) + Pages::count(word_len));
+        page_aligned(HEADER + table) + page_aligned(string_len)
+    }
+
+    /// Writes the checksums again after `bytes` were changed: a crafted file, not a damaged one.
+    fn reseal(bytes: &mut [u8]) {
+        let words_at = words_start(bytes);
+        let string_len =
+            usize::try_from(u64::from_le_bytes(bytes[8..16].try_into().unwrap())).unwrap();
+        let head_len = words_at - page_aligned(string_len);
+        let strings = bytes[head_len..head_len + string_len].to_vec();
+        let head = header(&strings, &bytes[words_at..]);
+        bytes[..head_len].copy_from_slice(&head);
     }
 
     #[test]
@@ -570,8 +871,16 @@ mod tests {
         ];
         for (word, value, expected) in cases {
             let mut damaged = bytes.clone();
-            let at = word_at(&projection, word);
+            let at = words_start(&bytes) + 4 * word;
             damaged[at..at + 4].copy_from_slice(&u32::to_le_bytes(value));
+            std::fs::write(&path, &damaged).unwrap();
+            // The page's checksum finds it first.
+            let Err(ProjectionFileError::Corrupt { reason, .. }) = load(&path) else {
+                panic!("word {word} = {value} accepted")
+            };
+            assert!(reason.contains("fails its checksum"), "{reason}");
+            // Resealed, the checks find it: whole at load, where used when opened.
+            reseal(&mut damaged);
             std::fs::write(&path, &damaged).unwrap();
             match load(&path) {
                 Err(ProjectionFileError::Corrupt { reason, .. }) => {
@@ -579,6 +888,9 @@ mod tests {
                 }
                 other => panic!("word {word} = {value} gave {other:?}"),
             }
+            let opened = open(&path).unwrap();
+            walk(&opened);
+            assert!(opened.intact().is_err(), "word {word} = {value} unnoticed");
         }
     }
 
@@ -586,30 +898,44 @@ mod tests {
     fn every_truncation_and_many_corruptions_are_errors_not_panics() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.kgp");
-        save(&sample().assemble().unwrap(), &path).unwrap();
+        let projection = sample().assemble().unwrap();
+        save(&projection, &path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
-        for len in 0..bytes.len() {
+        for len in (0..bytes.len()).step_by(7) {
             std::fs::write(&path, &bytes[..len]).unwrap();
             assert!(load(&path).is_err(), "prefix of {len} bytes accepted");
+            assert!(open(&path).is_err(), "prefix of {len} bytes opened");
         }
-        for at in 0..bytes.len() {
+        let (strings, words) = areas(&projection);
+        let words_at = words_start(&bytes);
+        let strings_at = words_at - page_aligned(strings.len());
+        let content = (0..HEADER)
+            .chain(strings_at..strings_at + strings.len())
+            .chain(words_at..words_at + words.len());
+        for at in content {
             for flip in [0x01, 0x80, 0xFF] {
                 let mut damaged = bytes.clone();
                 damaged[at] ^= flip;
-                std::fs::write(&path, &damaged).unwrap();
-                // Either rejected or still a consistent projection: never a panic.
-                if let Ok(projection) = load(&path) {
-                    for node in projection.nodes() {
-                        let _ = (node.iri(), node.label(), node.types().count());
-                        for attribute in node.attributes() {
-                            let _ = (
-                                projection.property(attribute.property),
-                                attribute.datatype(),
-                            );
+                for resealed in [false, true] {
+                    if resealed {
+                        if at < HEADER {
+                            continue;
                         }
+                        reseal(&mut damaged);
                     }
-                    for edge in projection.edges() {
-                        let _ = edge.evidence().count();
+                    std::fs::write(&path, &damaged).unwrap();
+                    // A flip in a checked page is refused; resealed, it is refused or still
+                    // a consistent projection: never a panic.
+                    if let Ok(loaded) = load(&path) {
+                        assert!(resealed, "byte {at} ^ {flip} accepted");
+                        walk(&loaded);
+                    }
+                    if let Ok(opened) = open(&path) {
+                        walk(&opened);
+                        // Each area is one page here: any read checks it.
+                        if !resealed {
+                            assert!(opened.intact().is_err(), "byte {at} ^ {flip} unnoticed");
+                        }
                     }
                 }
             }

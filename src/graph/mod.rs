@@ -4,18 +4,22 @@
 //! property-graph exports run on it.
 //!
 //! `kg build` writes it once beside the store (`graph.kgp`, see [`file`]; [`assemble`] encodes
-//! it); later commands load it in one read and use it as it lies in memory: a compact, CSR-like
-//! set of arrays (edges sorted by subject, an index of edges by object, a sorted name index, each
-//! node's attributes) and one UTF-8 string area. Nothing
-//! is rebuilt per query, and nothing is parsed beyond a validation pass that makes every later
-//! access safe. [`Projection`] implements petgraph's graph traits (`IntoNeighborsDirected`,
+//! it); later commands read it as it lies in the file: a compact, CSR-like set of arrays (edges
+//! sorted by subject, an index of edges by object with their subjects, a sorted name index, each
+//! node's attributes) and one UTF-8 string area. Nothing is rebuilt per query. Commands open it
+//! page by page ([`file::open`]: an answer reads only the pages it walks, each checked against
+//! its checksum, each value range-checked where it is used); [`file::load`] reads and checks it
+//! whole, for work that touches all of it. [`Projection`] implements petgraph's graph traits (`IntoNeighborsDirected`,
 //! `IntoEdges`, `Visitable`, ...), so petgraph's traversals and algorithms run on it directly.
 
 mod assemble;
 mod builder;
 pub mod file;
+mod pages;
 mod petgraph_impl;
 mod resolve;
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -69,8 +73,12 @@ impl<'a> Node<'a> {
     /// Its declared classes (indexes for [`Projection::class`]).
     pub fn types(&self) -> impl Iterator<Item = u32> + 'a {
         let projection = self.projection;
-        let start = projection.layout.node_types + self.word(6) as usize;
-        (start..start + self.word(7) as usize).map(move |i| projection.word(i))
+        let l = &projection.layout;
+        projection
+            .range(self.word(6), self.word(7), l.type_count, "node types")
+            .map(move |i| {
+                projection.index(projection.word(l.node_types + i), l.class_count, "class")
+            })
     }
 
     /// Its literal attributes: every literal fact about it in the default graph but its
@@ -78,8 +86,14 @@ impl<'a> Node<'a> {
     /// (as numbered in [`Projection::properties`]), then datatype or language, then value.
     pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + 'a {
         let projection = self.projection;
-        let start = self.word(8) as usize;
-        (start..start + self.word(9) as usize).map(move |i| projection.attribute(i))
+        projection
+            .range(
+                self.word(8),
+                self.word(9),
+                projection.layout.attribute_count,
+                "node attributes",
+            )
+            .map(move |i| projection.attribute(i))
     }
 }
 
@@ -157,17 +171,20 @@ impl<'a> Edge<'a> {
 
     /// Subject node.
     pub fn source(&self) -> u32 {
-        self.word(0)
+        let p = self.projection;
+        p.index(self.word(0), p.layout.node_count, "subject")
     }
 
     /// Object node.
     pub fn target(&self) -> u32 {
-        self.word(1)
+        let p = self.projection;
+        p.index(self.word(1), p.layout.node_count, "object")
     }
 
     /// Index for [`Projection::predicate`].
     pub fn predicate(&self) -> u32 {
-        self.word(2)
+        let p = self.projection;
+        p.index(self.word(2), p.layout.predicate_count, "predicate")
     }
 
     /// The evidence of the fact, possibly from several rows, ordered by document and sentence.
@@ -175,8 +192,14 @@ impl<'a> Edge<'a> {
     /// evidence of the facts it rests on.
     pub fn evidence(&self) -> impl Iterator<Item = Evidence> + 'a {
         let projection = self.projection;
-        let start = self.word(3) as usize;
-        (start..start + self.word(4) as usize).map(move |i| projection.evidence(i))
+        projection
+            .range(
+                self.word(3),
+                self.word(4),
+                projection.layout.evidence_count,
+                "evidence",
+            )
+            .map(move |i| projection.evidence(i))
     }
 
     /// The rule that inferred the fact (`prp-trp`), or `None` for a fact the inputs state.
@@ -261,6 +284,7 @@ struct Layout {
     property_count: usize,
     literal_type_count: usize,
     attribute_count: usize,
+    type_count: usize,
     classes: usize,
     predicates: usize,
     properties: usize,
@@ -278,25 +302,88 @@ struct Layout {
     end: usize,
 }
 
-/// The projection: a validated, read-only view of the saved arrays.
+/// The string area: in memory (assembled, or loaded and checked whole), or read from the file
+/// page by page.
+#[derive(Debug, Clone)]
+enum Text {
+    Memory(String),
+    Paged(pages::Pages),
+}
+
+/// The array words, likewise.
+#[derive(Debug, Clone)]
+enum Words {
+    Memory(Vec<u8>),
+    Paged(pages::Pages),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self::Memory(String::new())
+    }
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Self::Memory(Vec::new())
+    }
+}
+
+/// The projection: a read-only view of the saved arrays.
+///
+/// Assembled, or loaded with [`file::load`], it is checked whole before use. Opened with
+/// [`file::open`], it is read page by page as it is walked and checked where it is used: every
+/// value read is range-checked before it indexes anything, and the first inconsistency met is
+/// kept for [`Projection::intact`] (the accessors then answer with a harmless placeholder, never
+/// a panic).
 #[derive(Debug, Clone, Default)]
 pub struct Projection {
-    strings: String,
-    words: Vec<u8>,
+    strings: Text,
+    words: Words,
     layout: Layout,
     /// A view flag, not part of the file: leave out the edges the reasoner inferred.
     asserted_only: bool,
+    /// The first inconsistency a paged read met.
+    damage: OnceLock<String>,
 }
 
 impl Projection {
-    /// The `i`th 32-bit word of the arrays. Indexes come from the validated layout.
+    /// The `i`th 32-bit word of the arrays.
     fn word(&self, i: usize) -> u32 {
-        let b = &self.words[i * 4..i * 4 + 4];
-        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+        let bytes = match &self.words {
+            Words::Memory(words) => i
+                .checked_mul(4)
+                .and_then(|at| words.get(at..at + 4))
+                .ok_or_else(|| format!("word {i} is past the end")),
+            Words::Paged(pages) => i
+                .checked_mul(4)
+                .ok_or_else(|| format!("word {i} is past the end"))
+                .and_then(|at| pages.get(at, 4)),
+        };
+        match bytes {
+            Ok(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            Err(reason) => {
+                self.damaged(reason);
+                0
+            }
+        }
     }
 
     fn string(&self, offset: u32, len: u32) -> &str {
-        &self.strings[offset as usize..offset as usize + len as usize]
+        let (offset, len) = (offset as usize, len as usize);
+        let text = match &self.strings {
+            Text::Memory(text) => text
+                .get(offset..offset.saturating_add(len))
+                .ok_or_else(|| format!("string {offset}+{len} is outside the text")),
+            Text::Paged(pages) => pages.get(offset, len).and_then(|bytes| {
+                std::str::from_utf8(bytes)
+                    .map_err(|_| format!("string {offset}+{len} is not UTF-8"))
+            }),
+        };
+        text.unwrap_or_else(|reason| {
+            self.damaged(reason);
+            ""
+        })
     }
 
     /// A string stored with one more than its length, 0 meaning "none".
@@ -304,6 +391,56 @@ impl Projection {
         len_plus_one
             .checked_sub(1)
             .map(|len| self.string(offset, len))
+    }
+
+    /// Keeps the first inconsistency met.
+    fn damaged(&self, reason: String) {
+        let _ = self.damage.set(reason);
+    }
+
+    /// `value` when it is below `bound`; else the inconsistency is kept and 0 returned (the
+    /// layout check makes sure every table an index points into is non-empty when anything
+    /// points into it).
+    fn index(&self, value: u32, bound: usize, what: &str) -> u32 {
+        if (value as usize) < bound {
+            value
+        } else {
+            self.damaged(format!("{what} {value} out of range ({bound})"));
+            0
+        }
+    }
+
+    /// `first..first + count` when it lies within `0..bound`, else empty (and kept).
+    fn range(&self, first: u32, count: u32, bound: usize, what: &str) -> std::ops::Range<usize> {
+        let (first, count) = (first as usize, count as usize);
+        match first.checked_add(count) {
+            Some(end) if end <= bound => first..end,
+            _ => {
+                self.damaged(format!("{what} {first}+{count} out of range ({bound})"));
+                0..0
+            }
+        }
+    }
+
+    /// Whether every part of the projection read so far was consistent. A projection read page
+    /// by page ([`file::open`]) is checked as it is used: a damaged page or an index out of
+    /// range is found when it is met, and answers built after that must not be trusted.
+    ///
+    /// # Errors
+    /// [`ProjectionFileError::Corrupt`], naming the file and the first inconsistency met.
+    pub fn intact(&self) -> Result<(), ProjectionFileError> {
+        match self.damage.get() {
+            None => Ok(()),
+            Some(reason) => Err(ProjectionFileError::Corrupt {
+                path: match (&self.words, &self.strings) {
+                    (Words::Paged(pages), _) | (_, Text::Paged(pages)) => {
+                        pages.path().to_path_buf()
+                    }
+                    _ => std::path::PathBuf::from("(projection)"),
+                },
+                reason: reason.clone(),
+            }),
+        }
     }
 
     /// Number of nodes.
@@ -448,25 +585,34 @@ impl Projection {
     fn literal_type(&self, index: u32) -> LiteralType<'_> {
         let at = self.layout.literal_types + index as usize * LITERAL_TYPE_WORDS;
         let text = self.string(self.word(at), self.word(at + 1));
-        if self.word(at + 2) == 1 {
-            LiteralType::Language(text)
-        } else {
-            LiteralType::Datatype(text)
+        match self.word(at + 2) {
+            0 => LiteralType::Datatype(text),
+            1 => LiteralType::Language(text),
+            kind => {
+                self.damaged(format!("unknown literal type kind {kind}"));
+                LiteralType::Datatype(text)
+            }
         }
     }
 
     fn attribute(&self, index: usize) -> Attribute<'_> {
         let at = self.layout.attributes + index * ATTRIBUTE_WORDS;
+        let l = &self.layout;
         Attribute {
-            property: self.word(at),
+            property: self.index(self.word(at), l.property_count, "property"),
             value: self.string(self.word(at + 1), self.word(at + 2)),
-            literal_type: self.literal_type(self.word(at + 3)),
+            literal_type: self.literal_type(self.index(
+                self.word(at + 3),
+                l.literal_type_count,
+                "literal type",
+            )),
         }
     }
 
     fn evidence(&self, index: usize) -> Evidence {
         let at = self.layout.evidence + index * EVIDENCE_WORDS;
-        let document = self.layout.documents + self.word(at) as usize * DOCUMENT_WORDS;
+        let document = self.index(self.word(at), self.layout.document_count, "document");
+        let document = self.layout.documents + document as usize * DOCUMENT_WORDS;
         Evidence {
             document: self
                 .string(self.word(document), self.word(document + 1))
@@ -484,14 +630,41 @@ impl Projection {
     /// The edges leaving `node` (it is their subject).
     pub fn out_edges(&self, node: u32) -> std::ops::Range<u32> {
         let at = self.layout.out_offsets + node as usize;
-        self.word(at)..self.word(at + 1)
+        let (start, end) = self.offsets(at, "out");
+        // Both are at most the edge count, which the format holds in a word.
+        let word = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        word(start)..word(end)
+    }
+
+    /// The range of node offsets at `at` and `at + 1`, checked against the edge count.
+    fn offsets(&self, at: usize, side: &str) -> (usize, usize) {
+        let (start, end) = (self.word(at) as usize, self.word(at + 1) as usize);
+        if start <= end && end <= self.layout.edge_count {
+            (start, end)
+        } else {
+            self.damaged(format!("{side} offsets {start}..{end} out of range"));
+            (0, 0)
+        }
     }
 
     /// The edges reaching `node` (it is their object).
     pub fn in_edges(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        self.in_pairs(node).map(|(edge, _)| edge)
+    }
+
+    /// The edges reaching `node`, each with its subject (read from the in-edge list, not from
+    /// the edge record).
+    fn in_pairs(&self, node: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let at = self.layout.in_offsets + node as usize;
-        let (start, end) = (self.word(at) as usize, self.word(at + 1) as usize);
-        (start..end).map(move |i| self.word(self.layout.in_edges + i))
+        let (start, end) = self.offsets(at, "in");
+        let l = &self.layout;
+        (start..end).map(move |i| {
+            let at = l.in_edges + 2 * i;
+            (
+                self.index(self.word(at), l.edge_count, "edge"),
+                self.index(self.word(at + 1), l.node_count, "subject"),
+            )
+        })
     }
 
     /// Leaves the inferred edges out of [`Self::edges`], [`Self::steps`] and
@@ -515,11 +688,11 @@ impl Projection {
             forward: true,
         });
         let backward = self
-            .in_edges(node)
+            .in_pairs(node)
             .filter(move |_| !directed)
-            .map(move |edge| Step {
+            .map(move |(edge, source)| Step {
                 edge,
-                node: self.edge(edge).source(),
+                node: source,
                 forward: false,
             });
         forward
@@ -531,9 +704,9 @@ impl Projection {
     /// bidirectional search): incoming edges forward and, unless `directed`, outgoing ones
     /// backward. Each step's `node` is the node the step starts from.
     pub fn steps_into(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
-        let forward = self.in_edges(node).map(move |edge| Step {
+        let forward = self.in_pairs(node).map(move |(edge, source)| Step {
             edge,
-            node: self.edge(edge).source(),
+            node: source,
             forward: true,
         });
         let backward = self
@@ -558,8 +731,11 @@ impl Projection {
         let at = self.layout.names + index * NAME_WORDS;
         Name {
             folded: self.string(self.word(at), self.word(at + 1)),
-            node: self.word(at + 2),
-            kind: NameKind::from_word(self.word(at + 3)).unwrap_or(NameKind::Alias),
+            node: self.index(self.word(at + 2), self.layout.node_count, "node"),
+            kind: NameKind::from_word(self.word(at + 3)).unwrap_or_else(|| {
+                self.damaged("unknown name kind".into());
+                NameKind::Alias
+            }),
         }
     }
 

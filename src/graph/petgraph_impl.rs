@@ -120,7 +120,7 @@ impl<'a> IntoNeighborsDirected for &'a Projection {
     fn neighbors_directed(self, a: u32, direction: Direction) -> Self::NeighborsDirected {
         match direction {
             Direction::Outgoing => self.neighbors(a),
-            Direction::Incoming => Box::new(self.in_edges(a).map(move |e| self.edge(e).source())),
+            Direction::Incoming => Box::new(self.in_pairs(a).map(|(_, source)| source)),
         }
     }
 }

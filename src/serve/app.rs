@@ -81,7 +81,12 @@ impl AppState {
         let opened = self.current.get();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            work(&opened)
+            let answer = work(&opened)?;
+            // The projection is checked where it is read: an answer that met damage is not sent.
+            if let Ok(projection) = crate::read::GraphReader::projection(&opened.graph) {
+                projection.intact().map_err(ApiError::internal)?;
+            }
+            Ok(answer)
         })
         .await
         .map_err(|e| ApiError::internal(format!("the answer failed: {e}")))?

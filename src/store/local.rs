@@ -89,7 +89,8 @@ impl GraphReader for LocalGraph {
         if let Some(projection) = self.projection.get() {
             return Ok(projection);
         }
-        let mut loaded = projection_file::load(&self.generation.projection_path())?;
+        // Read page by page: a command touches only what its answer walks.
+        let mut loaded = projection_file::open(&self.generation.projection_path())?;
         if !self.inference {
             loaded.leave_out_inferred();
         }

@@ -120,10 +120,10 @@ fn resource(graph: &dyn GraphReader, name: &str, role: &str) -> anyhow::Result<O
         )?)));
     }
     let projection = graph.projection()?;
-    Ok(names::entity(projection, name)?
-        .map(|node| NamedNode::new(projection.node(node).iri()))
-        .transpose()?
-        .map(Term::NamedNode))
+    let node = names::entity(projection, name)?;
+    let iri = node.map(|node| projection.node(node).iri().to_owned());
+    projection.intact()?;
+    Ok(iri.map(NamedNode::new).transpose()?.map(Term::NamedNode))
 }
 
 /// The IRI a name spells: `<iri>`, `http…://…`, or a prefixed name with a known prefix.

@@ -134,6 +134,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Found> {
     };
     if format.is_two_files() {
         write_tables(args, &source, subgraph.as_ref())?;
+        source.projection.intact()?;
         return Ok(Found::Something);
     }
     let options = ExportOptions {
@@ -142,7 +143,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<Found> {
         title: Some(title),
     };
     write_one(args, format, &mut |out| {
-        export::export(&source, format, &options, out).map(|_| ())
+        export::export(&source, format, &options, out)?;
+        // Read page by page, the projection was checked where the export touched it: a
+        // damaged one fails the export, and `-o FILE` keeps what it held.
+        source
+            .projection
+            .intact()
+            .map_err(|e| export::ExportError::from(kg::read::ReadError::from(e)))
     })?;
     Ok(Found::Something)
 }

@@ -62,6 +62,8 @@ pub fn run(args: &LookupArgs) -> anyhow::Result<Found> {
     };
     let entity = projection.node(node);
     let card = card(&graph, &NamedNode::new(entity.iri())?, entity.id(), &filter)?;
+    // Read page by page, the projection was checked where the answer touched it.
+    projection.intact()?;
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

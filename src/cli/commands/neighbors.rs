@@ -66,6 +66,8 @@ pub fn run(args: &NeighborsArgs) -> anyhow::Result<Found> {
     )?;
     let found = neighbourhood(projection, centre, args.hops, args.max_nodes, &query);
     let answer = NeighbourhoodAnswer::new(projection, args.hops, &found);
+    // Read page by page, the projection was checked where the answer touched it.
+    projection.intact()?;
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

@@ -54,6 +54,8 @@ pub fn run(args: &RankArgs) -> anyhow::Result<Found> {
     let options = rank_options(&graph, projection, args.directed)?;
     let ranking = rank(projection, &options);
     let answer = RankAnswer::new(projection, &ranking, args.by, args.top);
+    // Read page by page, the projection was checked where the answer touched it.
+    projection.intact()?;
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

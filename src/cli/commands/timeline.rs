@@ -47,7 +47,9 @@ pub fn run(args: &TimelineArgs) -> anyhow::Result<Found> {
             let Some(node) = names::entity(projection, name)? else {
                 return Ok(Found::Nothing);
             };
-            Some(projection.node(node).iri().to_owned())
+            let iri = projection.node(node).iri().to_owned();
+            projection.intact()?;
+            Some(iri)
         }
         None => None,
     };
