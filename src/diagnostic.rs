@@ -233,6 +233,11 @@ pub enum Problem {
     SentenceCountMismatch { expected: u64, actual: u64 },
     #[error("skipped: kg reads CSV tables, RDF files and sources/<document>.txt")]
     SkippedFile,
+    #[error(
+        "status {} is not proposed, accepted or rejected (only accepted rows are read)",
+        value.quoted()
+    )]
+    BadStatus { value: Excerpt },
     #[error("entity {} has no rdfs:label", .0.quoted())]
     MissingLabel(Excerpt),
     #[error("{rows} row(s), the first here, name no `source`: their facts carry no provenance")]
@@ -268,6 +273,15 @@ pub enum ProvenanceProblem {
         value.quoted()
     )]
     BadDate { value: Excerpt },
+    #[error("span {} is not `start-end` with start before end (characters of the text)", value.quoted())]
+    BadSpan { value: Excerpt },
+    #[error("`span` given without a `source` document")]
+    SpanWithoutSource,
+    #[error(
+        "span {} is outside the sentences the row cites (characters {first}-{last} of the text)",
+        value.quoted()
+    )]
+    SpanOutsideSentences { value: Excerpt, first: u64, last: u64 },
 }
 
 /// A value from the inputs as a message shows it: at most [`Excerpt::SHOWN`] characters, and how

@@ -626,4 +626,15 @@ fn the_seed_article_scores_against_the_curated_data() {
     assert!(precision >= 0.90, "precision {precision}");
     assert_eq!(speakers, quotes);
     assert!(quotes >= 6);
+    // Both caps on Ukraine's army, the one without a unit word included.
+    for (text, value) in [("600,000 personnel", 600_000.0), ("800,000 cap", 800_000.0)] {
+        assert!(
+            analysis
+                .numbers
+                .iter()
+                .any(|n| n.text == text && n.quantity.value == value),
+            "{text}: {:?}",
+            analysis.numbers
+        );
+    }
 }

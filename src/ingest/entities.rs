@@ -22,6 +22,9 @@ pub struct DocumentInfo {
     pub sha256: Option<String>,
     /// The sentences of its text, when the text was given.
     pub sentences: Option<Vec<String>>,
+    /// Where each sentence is in the text, in characters (`start..end`), when the text was
+    /// given.
+    pub sentence_spans: Option<Vec<(u64, u64)>>,
 }
 
 /// One known entity.
