@@ -143,6 +143,15 @@ pub enum Problem {
     #[error("unknown entity {}{suggestion}", id.quoted())]
     UnknownEntity { id: Excerpt, suggestion: Suggestion },
     #[error(
+        "unknown entity {}: its row ({row}) is {status}, not accepted; accept it too, or reject this row",
+        id.quoted()
+    )]
+    EntityNotAccepted {
+        id: Excerpt,
+        row: String,
+        status: &'static str,
+    },
+    #[error(
         "unknown entity {}{suggestion}: {rows} row(s) of this table name it as their `source` (the first here); add its row (id {}, type kg:Document) to {}",
         id.quoted(), id.quoted(), table.as_deref().unwrap_or("an entity table")
     )]

@@ -291,6 +291,34 @@ fn a_bad_status_or_span_is_an_error_at_its_cell() {
     assert!(stderr.contains("span \"90-80\""), "{stderr}");
 }
 
+#[test]
+fn an_accepted_row_naming_a_rejected_entity_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ingest_and_review(&data);
+    // Reject Yuri Ushakov, whose fact stays accepted.
+    let entities = data.join("wire/entities.csv");
+    let (header, mut rows) = read_table(&entities);
+    let line = rows
+        .iter()
+        .position(|r| r[at(&header, "id")] == "Yuri_Ushakov")
+        .unwrap();
+    rows[line][at(&header, "status")] = "rejected".into();
+    write_table(&entities, &header, &rows);
+    kg().args(["build", "--quiet", "--data"])
+        .arg(&data)
+        .arg("--ontology")
+        .arg(root().join("ontology"))
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "unknown entity \"Yuri_Ushakov\": its row (wire/entities.csv:{}) is rejected, not accepted",
+            line + 2
+        )));
+}
+
 /// A football-transfer ontology with its own `kg:nameCue` and `kg:cue` annotations, a few
 /// entities, and an article written for the test: `kg ingest` proposes that domain's relations
 /// and classes, with no code of its own.

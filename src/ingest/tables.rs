@@ -83,8 +83,16 @@ pub(super) fn index_table(
         if rows % PROGRESS_EVERY == 0 {
             progress(Progress::Rows(rows));
         }
-        if row.fields.len() != header.names.len() || !is_read(&header, &row) {
-            // Reported once, in pass two; a candidate row not accepted defines nothing.
+        if row.fields.len() != header.names.len() {
+            // Reported once, in pass two.
+            continue;
+        }
+        if let Some(status) = unread_status(&header, &row) {
+            // A candidate row not accepted defines nothing (a bad status is said in pass two).
+            if let Some(status) = status {
+                let defined_at = format!("{}:{}", name.display(), row.line);
+                entities.not_accepted(&row.fields[id_at], defined_at, status);
+            }
             continue;
         }
         let mut types = Vec::new();
@@ -121,12 +129,15 @@ pub(super) fn index_table(
     Some(header)
 }
 
-/// Whether a row is read as data: every row of a data table, the accepted rows of a candidate
-/// table (a bad `status` is reported in pass two).
-fn is_read(header: &Header, row: &csv::Row) -> bool {
-    header
-        .position(|c| matches!(c, Column::Status))
-        .is_none_or(|i| row.fields[i].trim() == "accepted")
+/// For a row of a candidate table that is not accepted, `Some` of its status (`None` inside for
+/// a bad one, which pass two reports); `None` for a row read as data.
+fn unread_status(header: &Header, row: &csv::Row) -> Option<Option<&'static str>> {
+    let i = header.position(|c| matches!(c, Column::Status))?;
+    match RowStatus::parse(&row.fields[i]) {
+        Some(RowStatus::Accepted | RowStatus::Data) => None,
+        Some(status) => Some(Some(status.name())),
+        None => Some(None),
+    }
 }
 
 /// Where a record problem is: its line and 1-based field.

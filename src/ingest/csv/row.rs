@@ -50,6 +50,28 @@ pub enum RowStatus {
     Rejected,
 }
 
+impl RowStatus {
+    /// A `status` cell: `proposed` (or empty), `accepted`, `rejected`; `None` for anything else.
+    pub fn parse(cell: &str) -> Option<Self> {
+        match cell.trim() {
+            "" | "proposed" => Some(Self::Proposed),
+            "accepted" => Some(Self::Accepted),
+            "rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+
+    /// Its cell text.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Data => "",
+            Self::Accepted => "accepted",
+            Self::Proposed => "proposed",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
 
 /// The facts of one row, its qualifiers (relation tables) and its provenance.
 #[derive(Debug, Clone, Default)]
@@ -98,17 +120,12 @@ impl RowReader<'_> {
             return Ok(RowStatus::Data);
         };
         let cell = row.fields.get(i).map_or("", String::as_str);
-        match cell.trim() {
-            "" | "proposed" => Ok(RowStatus::Proposed),
-            "accepted" => Ok(RowStatus::Accepted),
-            "rejected" => Ok(RowStatus::Rejected),
-            _ => Err((
+        RowStatus::parse(cell).ok_or_else(|| {
+            (
                 self.at(row.line, i),
-                Problem::BadStatus {
-                    value: cell.into(),
-                },
-            )),
-        }
+                Problem::BadStatus { value: cell.into() },
+            )
+        })
     }
 
     /// Reads one row. Problems are pushed to `problems`; the facts are returned only when the row
