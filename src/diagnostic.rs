@@ -290,7 +290,11 @@ pub enum ProvenanceProblem {
         "span {} is outside the sentences the row cites (characters {first}-{last} of the text)",
         value.quoted()
     )]
-    SpanOutsideSentences { value: Excerpt, first: u64, last: u64 },
+    SpanOutsideSentences {
+        value: Excerpt,
+        first: u64,
+        last: u64,
+    },
 }
 
 /// A value from the inputs as a message shows it: at most [`Excerpt::SHOWN`] characters, and how

@@ -48,7 +48,7 @@ fn review(path: &Path, mut decide: impl FnMut(&[String], &[String]) -> &'static 
     let (header, mut rows) = read_table(path);
     let status = at(&header, "status");
     for row in &mut rows {
-        row[status] = decide(&header, row).to_owned();
+        decide(&header, row).clone_into(&mut row[status]);
     }
     write_table(path, &header, &rows);
 }
@@ -142,6 +142,53 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
     (rejected_facts, proposed, rejected)
 }
 
+/// What the wire document states, built: the accepted rows only, no rejected fact.
+fn check_what_the_document_states(store: &Path, rejected_facts: &[(String, String, String)]) {
+    // What the document states is the accepted rows only: no rejected fact, no rejected entity.
+    let facts = json(
+        &kg()
+            .args([
+                "facts",
+                "--document",
+                WIRE_ID,
+                "--format",
+                "json",
+                "--store",
+            ])
+            .arg(store)
+            .output()
+            .unwrap(),
+    );
+    let stated: Vec<(String, String)> = facts["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            let object = f["object"]["iri"].as_str()?;
+            Some((
+                id_of(&f["subject"]["iri"]).to_owned(),
+                id_of(&Value::from(object)).to_owned(),
+            ))
+        })
+        .collect();
+    assert!(
+        stated.contains(&("Yuri_Ushakov".into(), "Russia".into())),
+        "{facts}"
+    );
+    for (s, _, o) in rejected_facts {
+        assert!(
+            !stated.contains(&(s.clone(), o.clone())),
+            "rejected {s} → {o} is stated by {WIRE_ID}"
+        );
+    }
+    assert!(facts["facts"].as_array().unwrap().iter().any(|f| {
+        f["subject"]["label"] == "Rubio on progress in the talks"
+            || f["object"]["iri"]
+                .as_str()
+                .is_some_and(|iri| iri.ends_with("/Marco_Rubio"))
+    }));
+}
+
 #[test]
 fn kg_build_reads_the_accepted_rows_of_candidate_tables() {
     let dir = tempfile::tempdir().unwrap();
@@ -206,46 +253,7 @@ fn kg_build_reads_the_accepted_rows_of_candidate_tables() {
         "{card}"
     );
 
-    // What the document states is the accepted rows only: no rejected fact, no rejected entity.
-    let facts = json(
-        &kg()
-            .args([
-                "facts",
-                "--document",
-                WIRE_ID,
-                "--format",
-                "json",
-                "--store",
-            ])
-            .arg(&store)
-            .output()
-            .unwrap(),
-    );
-    let stated: Vec<(String, String)> = facts["facts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| {
-            let object = f["object"]["iri"].as_str()?;
-            Some((
-                id_of(&f["subject"]["iri"]).to_owned(),
-                id_of(&Value::from(object)).to_owned(),
-            ))
-        })
-        .collect();
-    assert!(stated.contains(&("Yuri_Ushakov".into(), "Russia".into())), "{facts}");
-    for (s, _, o) in &rejected_facts {
-        assert!(
-            !stated.contains(&(s.clone(), o.clone())),
-            "rejected {s} → {o} is stated by {WIRE_ID}"
-        );
-    }
-    assert!(facts["facts"].as_array().unwrap().iter().any(|f| {
-        f["subject"]["label"] == "Rubio on progress in the talks"
-            || f["object"]["iri"]
-                .as_str()
-                .is_some_and(|iri| iri.ends_with("/Marco_Rubio"))
-    }));
+    check_what_the_document_states(&store, &rejected_facts);
     kg().args(["lookup", "Nadia Korsak", "--store"])
         .arg(&store)
         .assert()
@@ -356,7 +364,10 @@ fn a_foreign_ontology_brings_its_own_cues() {
             )
         })
         .collect();
-    let rules: Vec<&str> = rows.iter().map(|r| r[at(&header, "rule")].as_str()).collect();
+    let rules: Vec<&str> = rows
+        .iter()
+        .map(|r| r[at(&header, "rule")].as_str())
+        .collect();
     for expected in [
         ("Tomas_Rendell", "ft:signedFor", "Harbour_City_FC"),
         ("Tomas_Rendell", "ft:leftClub", "Northvale_Athletic"),
@@ -372,7 +383,9 @@ fn a_foreign_ontology_brings_its_own_cues() {
     }
     // Only this domain's properties: nothing of the peace talks leaks in.
     assert!(
-        facts.iter().all(|(_, p, _)| p.starts_with("ft:") || p == "skos:altLabel"),
+        facts
+            .iter()
+            .all(|(_, p, _)| p.starts_with("ft:") || p == "skos:altLabel"),
         "{facts:#?}"
     );
     // The new names get the classes their cues declare, marked as guesses.
@@ -381,13 +394,18 @@ fn a_foreign_ontology_brings_its_own_cues() {
         .iter()
         .map(|r| (r[at(&header, "id")].clone(), r[at(&header, "type")].clone()))
         .collect();
-    assert!(classes.contains(&("Piet_Vandersloot".into(), "ft:Player".into())), "{classes:?}");
-    assert!(classes.contains(&("Callum_Oyelaran".into(), "ft:Manager".into())), "{classes:?}");
+    assert!(
+        classes.contains(&("Piet_Vandersloot".into(), "ft:Player".into())),
+        "{classes:?}"
+    );
+    assert!(
+        classes.contains(&("Callum_Oyelaran".into(), "ft:Manager".into())),
+        "{classes:?}"
+    );
     // The manager's quotation is attributed to her (the ontology has no quotation class, so it
     // stays in the analysis).
     let analysis: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("analysis.json")).unwrap())
-            .unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out.join("analysis.json")).unwrap()).unwrap();
     assert!(
         analysis["quotations"]
             .as_array()
@@ -400,10 +418,10 @@ fn a_foreign_ontology_brings_its_own_cues() {
 }
 
 /// Writes a source text and its document row into `data`, numbered by kg itself.
-fn add_document(data: &Path, id: &str, label: &str, date: &str, text: &str) {
-    let sources = data.join("sources");
-    std::fs::create_dir_all(&sources).unwrap();
-    let file = sources.join(format!("{id}.txt"));
+fn add_document(data: &Path, id: &str, label: &str, published: &str, text: &str) {
+    let folder = data.join("sources");
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join(format!("{id}.txt"));
     std::fs::write(&file, text).unwrap();
     let numbering = json(
         &kg()
@@ -415,7 +433,7 @@ fn add_document(data: &Path, id: &str, label: &str, date: &str, text: &str) {
     std::fs::write(
         data.join(format!("{id}.documents.csv")),
         format!(
-            "id,type,rdfs:label@en,kg:sha256,kg:sentenceCount,kg:date\n{id},kg:Document,{label},{},{},{date}\n",
+            "id,type,rdfs:label@en,kg:sha256,kg:sentenceCount,kg:date\n{id},kg:Document,{label},{},{},{published}\n",
             numbering["sha256"].as_str().unwrap(),
             numbering["sentence_count"]
         ),
@@ -423,17 +441,12 @@ fn add_document(data: &Path, id: &str, label: &str, date: &str, text: &str) {
     .unwrap();
 }
 
-/// The planned-vs-held meeting of `docs/ingest.md`: the seed article plans the Witkoff–Putin
-/// meeting in Moscow; a follow-up report (written for the test) says it was held, as a node of
-/// its own; an `owl:sameAs` row joins them. After the build (inference on), each node shows the
-/// other's facts and a path runs through the merged meeting, with evidence from both documents.
-#[test]
-fn same_as_joins_a_planned_and_a_held_meeting() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_tree(&root().join("data"), &data);
+/// A copy of the default data plus a follow-up report that the planned meeting was held, as a
+/// node of its own joined to the planned one by `owl:sameAs`.
+fn held_meeting_data(data: &Path) {
+    copy_tree(&root().join("data"), data);
     add_document(
-        &data,
+        data,
         "held-report",
         "Follow-up report: the Moscow meeting held",
         "2025-12-03",
@@ -454,6 +467,17 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
          Witkoff_Putin_Meeting_Held,owl:sameAs,Witkoff_Putin_Meeting_Moscow,held-report,1\n",
     )
     .unwrap();
+}
+
+/// The planned-vs-held meeting of `docs/ingest.md`: the seed article plans the Witkoff–Putin
+/// meeting in Moscow; a follow-up report (written for the test) says it was held, as a node of
+/// its own; an `owl:sameAs` row joins them. After the build (inference on), each node shows the
+/// other's facts and a path runs through the merged meeting, with evidence from both documents.
+#[test]
+fn same_as_joins_a_planned_and_a_held_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    held_meeting_data(&data);
     let store = dir.path().join("store");
     kg().args(["build", "--quiet", "--data"])
         .arg(&data)
@@ -467,7 +491,13 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
     // The planned meeting's card shows the held one's participant, resting on the new report.
     let card = json(
         &kg()
-            .args(["lookup", "Witkoff_Putin_Meeting_Moscow", "--format", "json", "--store"])
+            .args([
+                "lookup",
+                "Witkoff_Putin_Meeting_Moscow",
+                "--format",
+                "json",
+                "--store",
+            ])
             .arg(&store)
             .output()
             .unwrap(),
@@ -496,7 +526,13 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
     // And the held meeting's card shows what the seed article planned.
     let held = json(
         &kg()
-            .args(["lookup", "Witkoff_Putin_Meeting_Held", "--format", "json", "--store"])
+            .args([
+                "lookup",
+                "Witkoff_Putin_Meeting_Held",
+                "--format",
+                "json",
+                "--store",
+            ])
             .arg(&store)
             .output()
             .unwrap(),
@@ -510,8 +546,12 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
         "{held}"
     );
 
-    // A path from the aide the new report names to the proposal the seed article says the
-    // meeting discusses: through the meeting, with evidence from both documents.
+    check_the_path_through_the_merged_meeting(&store);
+}
+
+/// A path from the aide the new report names to the proposal the seed article says the meeting
+/// discusses: through the meeting, with evidence from both documents.
+fn check_the_path_through_the_merged_meeting(store: &Path) {
     let path = json(
         &kg()
             .args([
@@ -524,7 +564,7 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
                 "json",
                 "--store",
             ])
-            .arg(&store)
+            .arg(store)
             .output()
             .unwrap(),
     );
@@ -535,7 +575,9 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
         .flatten()
         .collect();
     assert!(
-        through.iter().any(|l| l.starts_with("Witkoff–Putin meeting")),
+        through
+            .iter()
+            .any(|l| l.starts_with("Witkoff–Putin meeting")),
         "{path}"
     );
     let cited: BTreeSet<String> = hops

@@ -339,7 +339,14 @@ mod tests {
             found("proposed an 800,000 cap, reflecting the expansion"),
             [("800,000 cap".to_owned(), 800_000.0, "cap".to_owned())]
         );
-        assert_eq!(found("1,250,000 ballots")[0].1, 1_250_000.0);
+        assert_eq!(
+            found("1,250,000 ballots"),
+            [(
+                "1,250,000 ballots".to_owned(),
+                1_250_000.0,
+                "ballots".to_owned()
+            )]
+        );
         // Not nouns: function words, participles, adverbs, capitals; not grouped: no guess.
         for text in [
             "800,000 and more",

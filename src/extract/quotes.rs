@@ -208,7 +208,10 @@ impl Context<'_> {
         let tokens = &self.lines[l].tokens;
         for k in m.tokens.end + 1..=(m.tokens.end + 3).min(range.end) {
             let between = m.tokens.end..k;
-            if between.clone().any(|i| !tokens[i].is_word() || is_verb(tokens, i)) {
+            if between
+                .clone()
+                .any(|i| !tokens[i].is_word() || is_verb(tokens, i))
+            {
                 return None;
             }
             if let Some(person) = self

@@ -73,7 +73,9 @@ impl EntityIndex {
     /// Records that a candidate row with this id was not accepted (`status` is `proposed` or
     /// `rejected`), so that it defines no entity but [`Self::resolve`] can say why.
     pub fn not_accepted(&mut self, id: &str, row: String, status: &'static str) {
-        self.unreviewed.entry(id.to_owned()).or_insert((row, status));
+        self.unreviewed
+            .entry(id.to_owned())
+            .or_insert((row, status));
     }
 
     /// The base IRI of entities.

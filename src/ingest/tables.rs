@@ -87,12 +87,7 @@ pub(super) fn index_table(
             // Reported once, in pass two.
             continue;
         }
-        if let Some(status) = unread_status(&header, &row) {
-            // A candidate row not accepted defines nothing (a bad status is said in pass two).
-            if let Some(status) = status {
-                let defined_at = format!("{}:{}", name.display(), row.line);
-                entities.not_accepted(&row.fields[id_at], defined_at, status);
-            }
+        if !is_accepted(&header, &row, name, id_at, entities) {
             continue;
         }
         let mut types = Vec::new();
@@ -129,14 +124,27 @@ pub(super) fn index_table(
     Some(header)
 }
 
-/// For a row of a candidate table that is not accepted, `Some` of its status (`None` inside for
-/// a bad one, which pass two reports); `None` for a row read as data.
-fn unread_status(header: &Header, row: &csv::Row) -> Option<Option<&'static str>> {
-    let i = header.position(|c| matches!(c, Column::Status))?;
+/// Whether an entity row defines its entity: every row of a data table, the accepted rows of a
+/// candidate table. The id of a row not accepted is recorded so that a row naming it is told why
+/// it is unknown; a bad status is said in pass two.
+fn is_accepted(
+    header: &Header,
+    row: &csv::Row,
+    name: &Path,
+    id_at: usize,
+    entities: &mut EntityIndex,
+) -> bool {
+    let Some(i) = header.position(|c| matches!(c, Column::Status)) else {
+        return true;
+    };
     match RowStatus::parse(&row.fields[i]) {
-        Some(RowStatus::Accepted | RowStatus::Data) => None,
-        Some(status) => Some(Some(status.name())),
-        None => Some(None),
+        Some(RowStatus::Accepted | RowStatus::Data) => true,
+        Some(status) => {
+            let defined_at = format!("{}:{}", name.display(), row.line);
+            entities.not_accepted(&row.fields[id_at], defined_at, status.name());
+            false
+        }
+        None => false,
     }
 }
 
@@ -186,7 +194,10 @@ pub(super) fn read_source_text(
     };
     let digest = hex(&Sha256::digest(text.as_bytes()));
     let split = text::sentences::split(text);
-    let sentences: Vec<String> = split.iter().map(|s| text[s.span.clone()].to_owned()).collect();
+    let sentences: Vec<String> = split
+        .iter()
+        .map(|s| text[s.span.clone()].to_owned())
+        .collect();
     // Character offsets, as `span` cells count them.
     let mut spans = Vec::with_capacity(split.len());
     let (mut bytes_seen, mut chars_seen) = (0, 0u64);
@@ -294,18 +305,20 @@ pub(super) fn read_rows(
             table.error(diagnostics, Location::at(name, row.line, column), problem);
             continue;
         }
-        match reader.status(&row) {
-            Ok(RowStatus::Proposed) => {
+        match reader.status(&row, &mut problems) {
+            Some(RowStatus::Proposed) => {
                 skipped.proposed += 1;
                 continue;
             }
-            Ok(RowStatus::Rejected) => {
+            Some(RowStatus::Rejected) => {
                 skipped.rejected += 1;
                 continue;
             }
-            Ok(RowStatus::Data | RowStatus::Accepted) => {}
-            Err((location, problem)) => {
-                table.error(diagnostics, location, problem);
+            Some(RowStatus::Data | RowStatus::Accepted) => {}
+            None => {
+                for (location, problem) in problems.errors.drain(..) {
+                    table.error(diagnostics, location, problem);
+                }
                 continue;
             }
         }

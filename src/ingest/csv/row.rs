@@ -72,7 +72,6 @@ impl RowStatus {
     }
 }
 
-
 /// The facts of one row, its qualifiers (relation tables) and its provenance.
 #[derive(Debug, Clone, Default)]
 pub struct RowFacts {
@@ -110,22 +109,22 @@ impl RowReader<'_> {
         Location::cell(self.file, line, field, &self.header.names[field])
     }
 
-    /// The review state of a row (its `status` cell).
-    ///
-    /// # Errors
-    /// [`Problem::BadStatus`] at the cell when it is not `proposed`, `accepted`, `rejected` or
-    /// empty (which is `proposed`).
-    pub fn status(&self, row: &Row) -> Result<RowStatus, (Location, Problem)> {
+    /// The review state of a row (its `status` cell), or `None` when the cell is not `proposed`,
+    /// `accepted`, `rejected` or empty (which is `proposed`): then [`Problem::BadStatus`] at the
+    /// cell is pushed to `problems`.
+    pub fn status(&self, row: &Row, problems: &mut RowProblems) -> Option<RowStatus> {
         let Some(i) = self.header.position(|c| matches!(c, Column::Status)) else {
-            return Ok(RowStatus::Data);
+            return Some(RowStatus::Data);
         };
         let cell = row.fields.get(i).map_or("", String::as_str);
-        RowStatus::parse(cell).ok_or_else(|| {
-            (
+        let status = RowStatus::parse(cell);
+        if status.is_none() {
+            problems.errors.push((
                 self.at(row.line, i),
                 Problem::BadStatus { value: cell.into() },
-            )
-        })
+            ));
+        }
+        status
     }
 
     /// Reads one row. Problems are pushed to `problems`; the facts are returned only when the row
@@ -845,7 +844,9 @@ mod tests {
     fn a_span_is_start_before_end() {
         assert_eq!(parse_span("287-327"), Some((287, 327)));
         assert_eq!(parse_span(" 0-1 "), Some((0, 1)));
-        for bad in ["327-287", "5-5", "-3", "3-", "a-b", "1-2-3", "+1-2", "1.5-2"] {
+        for bad in [
+            "327-287", "5-5", "-3", "3-", "a-b", "1-2-3", "+1-2", "1.5-2",
+        ] {
             assert_eq!(parse_span(bad), None, "{bad}");
         }
     }
