@@ -433,7 +433,7 @@ fn add_document(data: &Path, id: &str, label: &str, published: &str, text: &str)
     std::fs::write(
         data.join(format!("{id}.documents.csv")),
         format!(
-            "id,type,rdfs:label@en,kg:sha256,kg:sentenceCount,kg:date\n{id},kg:Document,{label},{},{},{published}\n",
+            "id,type,rdfs:label@en,kg:sha256,kg:sentenceCount,kg:date^^xsd:date\n{id},kg:Document,{label},{},{},{published}\n",
             numbering["sha256"].as_str().unwrap(),
             numbering["sentence_count"]
         ),
@@ -479,7 +479,7 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
     let data = dir.path().join("data");
     held_meeting_data(&data);
     let store = dir.path().join("store");
-    kg().args(["build", "--quiet", "--data"])
+    kg().args(["build", "--quiet", "--strict", "--data"])
         .arg(&data)
         .arg("--ontology")
         .arg(root().join("ontology"))
