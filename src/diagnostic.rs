@@ -143,6 +143,15 @@ pub enum Problem {
     #[error("unknown entity {}{suggestion}", id.quoted())]
     UnknownEntity { id: Excerpt, suggestion: Suggestion },
     #[error(
+        "unknown entity {}: its row ({row}) is {status}, not accepted; accept it too, or reject this row",
+        id.quoted()
+    )]
+    EntityNotAccepted {
+        id: Excerpt,
+        row: String,
+        status: &'static str,
+    },
+    #[error(
         "unknown entity {}{suggestion}: {rows} row(s) of this table name it as their `source` (the first here); add its row (id {}, type kg:Document) to {}",
         id.quoted(), id.quoted(), table.as_deref().unwrap_or("an entity table")
     )]
@@ -233,6 +242,11 @@ pub enum Problem {
     SentenceCountMismatch { expected: u64, actual: u64 },
     #[error("skipped: kg reads CSV tables, RDF files and sources/<document>.txt")]
     SkippedFile,
+    #[error(
+        "status {} is not proposed, accepted or rejected (only accepted rows are read)",
+        value.quoted()
+    )]
+    BadStatus { value: Excerpt },
     #[error("entity {} has no rdfs:label", .0.quoted())]
     MissingLabel(Excerpt),
     #[error("{rows} row(s), the first here, name no `source`: their facts carry no provenance")]
@@ -268,6 +282,19 @@ pub enum ProvenanceProblem {
         value.quoted()
     )]
     BadDate { value: Excerpt },
+    #[error("span {} is not `start-end` with start before end (characters of the text)", value.quoted())]
+    BadSpan { value: Excerpt },
+    #[error("`span` given without a `source` document")]
+    SpanWithoutSource,
+    #[error(
+        "span {} is outside the sentences the row cites (characters {first}-{last} of the text)",
+        value.quoted()
+    )]
+    SpanOutsideSentences {
+        value: Excerpt,
+        first: u64,
+        last: u64,
+    },
 }
 
 /// A value from the inputs as a message shows it: at most [`Excerpt::SHOWN`] characters, and how

@@ -155,6 +155,7 @@ vocabulary!(
         SENTENCE_NUMBER = "sentenceNumber",
         SHA256 = "sha256",
         SOURCE = "source",
+        SPAN = "span",
         TEXT = "text",
     }
 );

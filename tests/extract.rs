@@ -627,3 +627,32 @@ fn the_seed_article_scores_against_the_curated_data() {
     assert_eq!(speakers, quotes);
     assert!(quotes >= 6);
 }
+
+#[test]
+fn the_seed_articles_caps_on_the_army_are_quantities() {
+    let Some(article) = seed_article() else {
+        return;
+    };
+    let text = std::fs::read_to_string(article).unwrap();
+    let analysis = analyse(&text, &lexicon(), &Options::new("peace-talks-article"));
+    let found: Vec<(&str, String)> = analysis
+        .numbers
+        .iter()
+        .map(|n| {
+            (
+                n.text.as_str(),
+                format!("{} {}", n.quantity.value, n.quantity.unit),
+            )
+        })
+        .collect();
+    // The second has no unit word: `800,000` is a count by its shape.
+    for expected in [
+        ("600,000 personnel", "600000 personnel"),
+        ("800,000 cap", "800000 cap"),
+    ] {
+        assert!(
+            found.contains(&(expected.0, expected.1.to_owned())),
+            "{expected:?} not in {found:?}"
+        );
+    }
+}

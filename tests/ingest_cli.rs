@@ -489,3 +489,31 @@ fn ingest_errors_name_the_file_or_the_flag() {
             "entities.csv:2: status \"acepted\"",
         ));
 }
+
+#[test]
+fn kg_timeline_and_kg_facts_say_why_they_found_nothing() {
+    // Known, but nothing about Trump is dated in the default graph.
+    kg().args(["timeline", "Trump", "--store"])
+        .arg(default_store())
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "no dated facts or events about Donald Trump (Donald_Trump)",
+        ));
+    // Unknown: the closest names, as every command that takes a name says them.
+    kg().args(["timeline", "Trumpp", "--store"])
+        .arg(default_store())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "no entity is called \"Trumpp\"; did you mean Donald Trump",
+        ));
+    kg().args(["facts", "--document", "nope", "--store"])
+        .arg(default_store())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "no document \"nope\" in the graph; it has kg-editorial-notes, peace-talks-article",
+        ));
+}

@@ -17,6 +17,7 @@ mod hostile_cli;
 mod hostile_query;
 mod infer;
 mod infer_peers;
+mod ingest_build;
 mod ingest_cli;
 mod path_properties;
 mod peers;

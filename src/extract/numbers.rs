@@ -3,8 +3,11 @@
 //! A quantity is a number (digits, or a number word up to twenty and the tens) with an optional
 //! multiplier (`thousand`, `million`, `billion`, `trillion`) and then a unit: a currency sign
 //! before it (`$` is `USD`, `€` `EUR`, `£` `GBP`), `%` after it, or a unit word from [`UNITS`]
-//! (the word as written is the unit). Not quantities: numbers inside names (`28-point`, joined
-//! by a hyphen), years and days (they are dates), and bare counts (`two largest producers`).
+//! (the word as written is the unit). A number written with thousands separators (`800,000`) is
+//! a count by its shape, so any noun after it is its unit (`an 800,000 cap`): a lower-case word
+//! that is not a function word ([`NOT_UNITS`]), an adverb in `-ly` or a participle in `-ed`. Not
+//! quantities: numbers inside names (`28-point`, joined by a hyphen), years and days (they are
+//! dates), and bare counts (`two largest producers`).
 
 use std::ops::Range;
 
@@ -93,6 +96,52 @@ pub const UNITS: &[&str] = &[
     "vehicle",
     "vehicles",
 ];
+
+/// Words that never are the unit of a grouped number (`800,000 and`, `600,000 were`): articles,
+/// prepositions, conjunctions, pronouns, auxiliaries and comparatives.
+pub const NOT_UNITS: &[&str] = &[
+    "a", "about", "above", "after", "against", "all", "also", "an", "and", "any", "are", "as",
+    "at", "be", "been", "before", "being", "below", "between", "but", "by", "can", "could", "did",
+    "do", "does", "down", "each", "either", "fewer", "for", "from", "had", "has", "have", "he",
+    "her", "his", "if", "in", "into", "is", "it", "its", "less", "may", "might", "more", "most",
+    "must", "near", "neither", "nor", "not", "of", "off", "on", "or", "other", "others", "our",
+    "out", "over", "per", "plus", "shall", "she", "should", "since", "so", "some", "than", "that",
+    "the", "their", "them", "then", "these", "they", "this", "those", "through", "to", "too",
+    "toward", "towards", "under", "until", "up", "upon", "versus", "via", "was", "we", "were",
+    "what", "when", "where", "whereas", "which", "while", "who", "whom", "whose", "will", "with",
+    "within", "without", "would", "yet", "you",
+];
+
+/// Whether a number token is written with thousands separators: `800,000`, `1,250,000.5`.
+fn is_grouped(number: &str) -> bool {
+    let whole = number.split_once('.').map_or(number, |(whole, _)| whole);
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or_default();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let mut rest = groups.peekable();
+    (1..=3).contains(&first.len())
+        && digits(first)
+        && rest.peek().is_some()
+        && rest.all(|g| g.len() == 3 && digits(g))
+}
+
+/// The unit of a grouped number when it is no unit word: a noun, as far as the word's shape tells
+/// without a grammar (see the module documentation).
+fn noun_unit<'t>(text: &str, number: &Token, next: Option<&'t Token>) -> Option<&'t Token> {
+    let next = next?;
+    let written = &text[next.span.clone()];
+    let lower = written.chars().next().is_some_and(char::is_lowercase);
+    let shaped = written.chars().all(char::is_alphabetic)
+        && !next.folded.ends_with("ly")
+        && !next.folded.ends_with("ed");
+    (number.kind == TokenKind::Number
+        && is_grouped(&number.folded)
+        && next.kind == TokenKind::Word
+        && lower
+        && shaped
+        && !NOT_UNITS.contains(&next.folded.as_str()))
+    .then_some(next)
+}
 
 const NUMBER_WORDS: &[(&str, f64)] = &[
     ("one", 1.0),
@@ -231,6 +280,7 @@ pub fn find_quantities(text: &str, tokens: &[Token], taken: &[Range<usize>]) -> 
             Some(("percent".to_owned(), end + 1))
         } else {
             next.filter(|t| t.kind == TokenKind::Word && UNITS.contains(&t.folded.as_str()))
+                .or_else(|| noun_unit(text, &tokens[at], next).filter(|_| end == at + 1))
                 .map(|t| (text[t.span.clone()].to_owned(), end + 1))
         };
         match unit {
@@ -280,6 +330,35 @@ mod tests {
             ]
         );
         assert_eq!(found("€3 billion")[0].2, "EUR");
+    }
+
+    #[test]
+    fn a_grouped_number_takes_the_noun_after_it_as_its_unit() {
+        // The seed article's cap on Ukraine's army: no unit word, but `800,000` is a count.
+        assert_eq!(
+            found("proposed an 800,000 cap, reflecting the expansion"),
+            [("800,000 cap".to_owned(), 800_000.0, "cap".to_owned())]
+        );
+        assert_eq!(
+            found("1,250,000 ballots"),
+            [(
+                "1,250,000 ballots".to_owned(),
+                1_250_000.0,
+                "ballots".to_owned()
+            )]
+        );
+        // Not nouns: function words, participles, adverbs, capitals; not grouped: no guess.
+        for text in [
+            "800,000 and more",
+            "600,000 were sent",
+            "40,000 displaced",
+            "10,000 roughly",
+            "2,000 Russians",
+            "800 cap",
+            "80,00 cap",
+        ] {
+            assert!(found(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

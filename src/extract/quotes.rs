@@ -193,6 +193,37 @@ impl Context<'_> {
             .find(|m| m.tokens.end == end && self.speaker_like(m) > 0)
     }
 
+    /// For a mention that is an agent but no person, the person named right after it and a few
+    /// words of post (`Harbour City manager Ines Marlow`, `Kremlin spokesman Dmitry Peskov`):
+    /// at most three words, none of them a verb of saying, in `range`.
+    fn person_after_modifier(
+        &self,
+        l: usize,
+        m: &Mention,
+        range: &Range<usize>,
+    ) -> Option<&Mention> {
+        if self.speaker_like(m) != 1 {
+            return None;
+        }
+        let tokens = &self.lines[l].tokens;
+        for k in m.tokens.end + 1..=(m.tokens.end + 3).min(range.end) {
+            let between = m.tokens.end..k;
+            if between
+                .clone()
+                .any(|i| !tokens[i].is_word() || is_verb(tokens, i))
+            {
+                return None;
+            }
+            if let Some(person) = self
+                .mentions_of(l)
+                .find(|p| p.tokens.start == k && self.speaker_like(p) == 2)
+            {
+                return Some(person);
+            }
+        }
+        None
+    }
+
     /// The first person (else agent) named in tokens `range` of line `l`.
     fn first_speaker(&self, l: usize, range: Range<usize>) -> Option<&Mention> {
         let in_range = |m: &&Mention| range.contains(&m.tokens.start) && self.speaker_like(m) > 0;
@@ -447,6 +478,9 @@ fn after(cx: &Context<'_>, l: usize, c: usize, range: &Range<usize>) -> Option<F
         let stop = (from + 7).min(range.end);
         for (k, token) in tokens.iter().enumerate().take(stop).skip(from) {
             if let Some(m) = cx.mention_starting(l, k) {
+                // `said Harbour City manager Ines Marlow`: an organisation that modifies the
+                // person's post is not the speaker; the person after the post is.
+                let m = cx.person_after_modifier(l, m, range).unwrap_or(m);
                 return Some(Found {
                     speaker: Some(m.target.clone()),
                     carried: false,

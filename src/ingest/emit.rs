@@ -180,6 +180,10 @@ impl StatementWriter<'_> {
             if let Some(date) = &provenance.date {
                 emit(s(), kg::DATE.into(), date.clone().into())?;
             }
+            if let Some((start, end)) = provenance.span {
+                let span = Literal::new_simple_literal(format!("{start}-{end}"));
+                emit(s(), kg::SPAN.into(), span.into())?;
+            }
             for (qualifier, value) in &row.qualifiers {
                 emit(s(), qualifier.clone(), value.clone())?;
             }

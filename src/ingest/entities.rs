@@ -22,6 +22,9 @@ pub struct DocumentInfo {
     pub sha256: Option<String>,
     /// The sentences of its text, when the text was given.
     pub sentences: Option<Vec<String>>,
+    /// Where each sentence is in the text, in characters (`start..end`), when the text was
+    /// given.
+    pub sentence_spans: Option<Vec<(u64, u64)>>,
 }
 
 /// One known entity.
@@ -49,6 +52,9 @@ pub struct EntityIndex {
     folded: HashMap<String, NamedNode>,
     /// Every id with its folded form (see [`names::fold`]), made on the first suggestion.
     suggestion_keys: OnceLock<Vec<(String, String)>>,
+    /// Ids of candidate rows not accepted, with their row (`file:line`) and status: a row
+    /// naming one is told why the entity is unknown.
+    unreviewed: HashMap<String, (String, &'static str)>,
 }
 
 impl EntityIndex {
@@ -60,7 +66,16 @@ impl EntityIndex {
             suggestions: SuggestionBudget::default(),
             folded: HashMap::new(),
             suggestion_keys: OnceLock::new(),
+            unreviewed: HashMap::new(),
         }
+    }
+
+    /// Records that a candidate row with this id was not accepted (`status` is `proposed` or
+    /// `rejected`), so that it defines no entity but [`Self::resolve`] can say why.
+    pub fn not_accepted(&mut self, id: &str, row: String, status: &'static str) {
+        self.unreviewed
+            .entry(id.to_owned())
+            .or_insert((row, status));
     }
 
     /// The base IRI of entities.
@@ -208,11 +223,19 @@ impl EntityIndex {
     /// Resolves an id used as a reference to its IRI and classes.
     ///
     /// # Errors
-    /// [`Problem::UnknownEntity`] with the closest ids, or [`Problem::InvalidId`].
+    /// [`Problem::UnknownEntity`] with the closest ids, [`Problem::EntityNotAccepted`] for the
+    /// id of a candidate row not accepted, or [`Problem::InvalidId`].
     pub fn resolve(&self, id: &str) -> Result<(NamedNode, Vec<NamedNode>), Problem> {
         let iri = self.iri(id)?;
         match self.by_iri.get(&iri) {
             Some(entity) => Ok((iri, entity.types.clone())),
+            None if let Some((row, status)) = self.unreviewed.get(id) => {
+                Err(Problem::EntityNotAccepted {
+                    id: id.into(),
+                    row: row.clone(),
+                    status,
+                })
+            }
             None => Err(Problem::UnknownEntity {
                 id: id.into(),
                 suggestion: self.suggest(id),

@@ -176,13 +176,16 @@ impl Inputs {
         Ok(())
     }
 
-    /// Adds every file of a data folder (tables, RDF, `sources/*.txt`).
+    /// Adds every file of a data folder (tables, RDF, `sources/*.txt`). A subfolder is read the
+    /// same way, its own `sources/` included: an ingest folder copied into the data folder is
+    /// read with its text.
     ///
     /// # Errors
     /// When the folder cannot be read.
     pub fn add_data(&mut self, dir: &Path) -> io::Result<()> {
         for (name, absolute) in self.walk(dir)? {
-            let in_sources = name.parent() == Some(Path::new("sources"));
+            let in_sources =
+                name.parent().and_then(Path::file_name) == Some(std::ffi::OsStr::new("sources"));
             self.data
                 .push(InputFile::new(name, Content::Disk(absolute), in_sources));
         }

@@ -33,6 +33,7 @@ pub use self::entities::{DocumentInfo, Entity, EntityIndex};
 pub use self::facts::{FactSet, TermId};
 pub use self::input::{FileKind, InputFile, Inputs};
 use self::rdf::{RdfInputs, read_rdf, uri_space};
+pub use self::tables::Unreviewed;
 use self::tables::{count_row, index_table, read_rows, read_source_text};
 pub use crate::diagnostic::{Diagnostic, Diagnostics, Location, Problem, Severity};
 use crate::schema::Ontology;
@@ -55,6 +56,8 @@ pub struct Summary {
     pub facts_by_document: BTreeMap<String, u64>,
     /// Triples read from RDF inputs (ontologies included).
     pub rdf_triples: usize,
+    /// Rows of candidate tables (a `status` column) left out because they are not accepted.
+    pub unreviewed: Unreviewed,
 }
 
 /// What is happening, for progress displays.
@@ -172,7 +175,7 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
                 }
             }
         };
-        read_rows(
+        let skipped = read_rows(
             file,
             header,
             &ontology,
@@ -182,6 +185,8 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
             progress,
             &mut on_row,
         );
+        summary.unreviewed.proposed += skipped.proposed;
+        summary.unreviewed.rejected += skipped.rejected;
     }
     for entity in entities.iter().filter(|e| e.defined_at.is_some()) {
         for class in &entity.types {

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::csv::{self, Column, Header, Records, RowFacts, RowProblems, RowReader, TableKind};
+use super::csv::{
+    self, Column, Header, Records, RowFacts, RowProblems, RowReader, RowStatus, TableKind,
+};
 use super::emit::hex;
 use super::entities::{DocumentInfo, EntityIndex};
 use super::input::InputFile;
@@ -85,6 +87,9 @@ pub(super) fn index_table(
             // Reported once, in pass two.
             continue;
         }
+        if !is_accepted(&header, &row, name, id_at, entities) {
+            continue;
+        }
         let mut types = Vec::new();
         if let Some(i) = type_at {
             for class in csv::split_multi(&row.fields[i]) {
@@ -103,6 +108,7 @@ pub(super) fn index_table(
                 sentence_count: count_at.and_then(|i| row.fields[i].parse().ok()),
                 sha256: sha_at.map(|i| row.fields[i].to_ascii_lowercase()),
                 sentences: None,
+                sentence_spans: None,
             });
         let defined_at = format!("{}:{}", name.display(), row.line);
         let location = || Location::cell(name, row.line, id_at, &header.names[id_at]);
@@ -116,6 +122,30 @@ pub(super) fn index_table(
         diagnostics.warning(Location::at(name, header_row.line, 1), Problem::NoRows);
     }
     Some(header)
+}
+
+/// Whether an entity row defines its entity: every row of a data table, the accepted rows of a
+/// candidate table. The id of a row not accepted is recorded so that a row naming it is told why
+/// it is unknown; a bad status is said in pass two.
+fn is_accepted(
+    header: &Header,
+    row: &csv::Row,
+    name: &Path,
+    id_at: usize,
+    entities: &mut EntityIndex,
+) -> bool {
+    let Some(i) = header.position(|c| matches!(c, Column::Status)) else {
+        return true;
+    };
+    match RowStatus::parse(&row.fields[i]) {
+        Some(RowStatus::Accepted | RowStatus::Data) => true,
+        Some(status) => {
+            let defined_at = format!("{}:{}", name.display(), row.line);
+            entities.not_accepted(&row.fields[id_at], defined_at, status.name());
+            false
+        }
+        None => false,
+    }
 }
 
 /// Where a record problem is: its line and 1-based field.
@@ -163,10 +193,21 @@ pub(super) fn read_source_text(
         }
     };
     let digest = hex(&Sha256::digest(text.as_bytes()));
-    let sentences: Vec<String> = text::sentences::split(text)
-        .into_iter()
-        .map(|s| text[s.span].to_owned())
+    let split = text::sentences::split(text);
+    let sentences: Vec<String> = split
+        .iter()
+        .map(|s| text[s.span.clone()].to_owned())
         .collect();
+    // Character offsets, as `span` cells count them.
+    let mut spans = Vec::with_capacity(split.len());
+    let (mut bytes_seen, mut chars_seen) = (0, 0u64);
+    for sentence in &split {
+        chars_seen += text[bytes_seen..sentence.span.start].chars().count() as u64;
+        let start = chars_seen;
+        chars_seen += text[sentence.span.clone()].chars().count() as u64;
+        bytes_seen = sentence.span.end;
+        spans.push((start, chars_seen));
+    }
     let Some(info) = entities.by_iri_mut(&iri).and_then(|e| e.document.as_mut()) else {
         return;
     };
@@ -194,9 +235,20 @@ pub(super) fn read_source_text(
         _ => info.sentence_count = Some(actual),
     }
     info.sentences = Some(sentences);
+    info.sentence_spans = Some(spans);
 }
 
-/// Reads every row of a table, reporting problems and handing each good row to `on_row`.
+/// Rows of candidate tables left out of a build because they are not accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Unreviewed {
+    /// Rows still `proposed` (or with an empty `status`).
+    pub proposed: u64,
+    /// Rows `rejected`.
+    pub rejected: u64,
+}
+
+/// Reads every row of a table, reporting problems and handing each good row to `on_row`; the
+/// rows of a candidate table that are not accepted are skipped and counted.
 ///
 /// Some problems are said once for the table rather than once per row (see [`TableProblems`]).
 #[allow(clippy::too_many_arguments)]
@@ -209,13 +261,14 @@ pub(super) fn read_rows(
     max_field_size: u64,
     progress: &dyn Fn(Progress<'_>),
     on_row: &mut dyn FnMut(&RowFacts, &Header),
-) {
+) -> Unreviewed {
+    let mut skipped = Unreviewed::default();
     let name = file.name();
     let mut records = match file.reader().and_then(|r| Records::new(r, max_field_size)) {
         Ok(records) => records,
         Err(e) => {
             diagnostics.error(Location::file(name), Problem::Io(e.to_string()));
-            return;
+            return skipped;
         }
     };
     // The header was read in pass one.
@@ -252,6 +305,23 @@ pub(super) fn read_rows(
             table.error(diagnostics, Location::at(name, row.line, column), problem);
             continue;
         }
+        match reader.status(&row, &mut problems) {
+            Some(RowStatus::Proposed) => {
+                skipped.proposed += 1;
+                continue;
+            }
+            Some(RowStatus::Rejected) => {
+                skipped.rejected += 1;
+                continue;
+            }
+            Some(RowStatus::Data | RowStatus::Accepted) => {}
+            None => {
+                for (location, problem) in problems.errors.drain(..) {
+                    table.error(diagnostics, location, problem);
+                }
+                continue;
+            }
+        }
         if let Some(facts) = reader.read(&row, &mut problems) {
             if facts.provenance.document.is_none() {
                 let is_document = header.kind == TableKind::Entity
@@ -284,6 +354,7 @@ pub(super) fn read_rows(
         }
     }
     table.finish(name, entities, diagnostics);
+    skipped
 }
 
 /// The problems of a table said once for it rather than once per row: rows without a source

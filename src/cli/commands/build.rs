@@ -279,6 +279,14 @@ fn write_summary(
         report.nodes,
         report.edges
     )?;
+    let unreviewed = &summary.unreviewed;
+    if unreviewed.proposed + unreviewed.rejected > 0 {
+        writeln!(
+            out,
+            "candidate rows not read: {} still proposed, {} rejected (only accepted rows are data)",
+            unreviewed.proposed, unreviewed.rejected
+        )?;
+    }
     let sections = [
         ("entities by class", &summary.entities_by_class),
         ("relations by predicate", &summary.relations_by_predicate),

@@ -53,6 +53,13 @@ pub fn run(args: &FactsArgs) -> anyhow::Result<Found> {
         return Ok(Found::Nothing);
     };
     let answer = document_facts(&graph, document)?;
+    if answer.facts.is_empty() {
+        eprintln!(
+            "kg: document {} ({}) states no facts: no row cites it as its `source`",
+            shown(&answer.document.label),
+            shown(&answer.document.id)
+        );
+    }
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

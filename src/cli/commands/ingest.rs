@@ -457,9 +457,10 @@ fn review(dir: &Path, input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::R
     }
     writeln!(
         out,
-        "\n{accepted} accepted, {rejected} rejected, {} still proposed; next: kg ingest --accept {} -o DATA",
+        "\n{accepted} accepted, {rejected} rejected, {} still proposed; next: copy {dir} into your data folder \
+         and kg build (only accepted rows are read), or kg ingest --accept {dir} -o DATA for clean tables",
         total - accepted - rejected,
-        dir.display()
+        dir = dir.display()
     )?;
     Ok(Found::Something)
 }

@@ -15,7 +15,8 @@ use crate::cli::{Found, names};
 /// month of an unstated year), what it dates and the evidence; dates given only in words
 /// ("over the weekend", from properties the ontology marks kg:describesTime) come last.
 ///
-/// With NAME, only entries about that entity. Exits 1 when there is nothing to list.
+/// With NAME, only entries about that entity. Exits 1, saying why on stderr, when there is
+/// nothing to list.
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
     /// Only entries about this entity (id, label or alias)
@@ -47,13 +48,25 @@ pub fn run(args: &TimelineArgs) -> anyhow::Result<Found> {
             let Some(node) = names::entity(projection, name)? else {
                 return Ok(Found::Nothing);
             };
-            let iri = projection.node(node).iri().to_owned();
+            let node = projection.node(node);
+            let described = format!("{} ({})", shown(node.label()), shown(node.id()));
+            let about = (node.iri().to_owned(), described);
             projection.intact()?;
-            Some(iri)
+            Some(about)
         }
         None => None,
     };
-    let answer = timeline(&graph, about.as_deref())?;
+    let answer = timeline(&graph, about.as_ref().map(|(iri, _)| iri.as_str()))?;
+    if answer.entries.is_empty() {
+        // Exit 1 with a reason, not in silence; stdout still gets the (empty) data.
+        match &about {
+            Some((_, described)) => eprintln!(
+                "kg: no dated facts or events about {described}: no fact about it has a date \
+                 (a `date` cell) or a date in words"
+            ),
+            None => eprintln!("kg: the graph has no dated facts or events"),
+        }
+    }
     let mut output = Output::open(args.output.as_deref())?;
     let out = output.writer();
     match args.format {

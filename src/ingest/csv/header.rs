@@ -55,6 +55,15 @@ pub enum Column {
     Datatype,
     /// `lang` of a literal object (relation tables).
     Lang,
+    /// `status` of a candidate table (`proposed`, `accepted`, `rejected`): only accepted rows
+    /// are read.
+    Status,
+    /// `span` of a candidate table: `start-end`, the characters of the source's text the row
+    /// rests on.
+    Span,
+    /// A review column of a candidate table (`confidence`, `rule`, `text`): for the reviewer,
+    /// not data.
+    Review,
     /// Any other column: a property.
     Property(PropertyColumn),
 }
@@ -109,9 +118,15 @@ impl Header {
             problems.push((0, Problem::UnknownTableKind));
             return Err(problems);
         };
+        // A `status` column makes a candidate table (what `kg ingest` writes): its review
+        // columns are reserved too.
+        let candidate = has("status");
         let mut columns = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let column = match (kind, name.as_str()) {
+                (_, "status") => Column::Status,
+                (_, "span") if candidate => Column::Span,
+                (_, "confidence" | "rule" | "text") if candidate => Column::Review,
                 (TableKind::Entity, "id") => Column::Id,
                 (TableKind::Entity, "type") => Column::Type,
                 (TableKind::Relation, "subject") => Column::Subject,

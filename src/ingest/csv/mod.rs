@@ -12,7 +12,7 @@ use std::io::{self, Read};
 pub use self::guard::DEFAULT_MAX_FIELD_SIZE;
 use self::guard::{Guard, Stop, stop_of};
 pub use self::header::{Column, Header, PropertyColumn, TableKind};
-pub use self::row::{Fact, Provenance, RowFacts, RowProblems, RowReader};
+pub use self::row::{Fact, Provenance, RowFacts, RowProblems, RowReader, RowStatus};
 use crate::diagnostic::Problem;
 
 /// Splits a multi-valued cell on `|` (`\|` is a literal bar); values are trimmed, empty ones
