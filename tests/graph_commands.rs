@@ -424,3 +424,42 @@ fn values_stated_on_a_fact_show_on_the_card() {
     let value = qualified[0]["qualifiers"][0]["value"].as_str().unwrap();
     assert!(text.contains(&format!(": {value}")), "{text}");
 }
+
+#[test]
+fn values_stated_on_a_fact_show_on_its_path_hop() {
+    // The card's qualified relation, walked as a one-hop path: the hop carries the same values.
+    let card = kg()
+        .args(["lookup", "--format", "json", "--store"])
+        .arg(default_store())
+        .arg("Territorial_Recognition_Provision")
+        .output()
+        .unwrap();
+    let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
+    let relation = card["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["qualifiers"].is_array())
+        .expect("a qualified relation")
+        .clone();
+    let other = relation["node"]["iri"].as_str().unwrap();
+    let path = kg()
+        .args(["path", "--format", "json", "--max-hops", "1", "--store"])
+        .arg(default_store())
+        .args(["Territorial_Recognition_Provision", &format!("<{other}>")])
+        .output()
+        .unwrap();
+    assert!(path.status.success(), "{path:?}");
+    let path: serde_json::Value = serde_json::from_slice(&path.stdout).unwrap();
+    let hop = &path["paths"][0]["hops"][0];
+    assert_eq!(hop["qualifiers"], relation["qualifiers"], "{path:#}");
+    let text = kg()
+        .args(["path", "--max-hops", "1", "--store"])
+        .arg(default_store())
+        .args(["Territorial_Recognition_Provision", &format!("<{other}>")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let value = relation["qualifiers"][0]["value"].as_str().unwrap();
+    assert!(text.contains(&format!(": {value}")), "{text}");
+}

@@ -5,6 +5,7 @@
 mod card;
 mod neighbourhood;
 mod paths;
+mod qualifiers;
 mod rank;
 
 use serde::Serialize;

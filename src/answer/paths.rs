@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
-use super::{Labelled, node, predicate, truncation_name};
+use oxigraph::model::NamedNode;
+
+use super::qualifiers::{statement_qualifiers, statements_of};
+use super::{Labelled, Qualifier, node, predicate, truncation_name};
 use crate::algo::{Paths, Truncation};
 use crate::graph::{Evidence, Projection, Step};
 use crate::read::GraphReader;
@@ -24,6 +27,9 @@ pub struct Hop {
     /// The rule that inferred the fact, when no input states it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inferred: Option<String>,
+    /// Values stated on the fact (once [`PathsAnswer::qualify`] has read them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub qualifiers: Vec<Qualifier>,
 }
 
 /// One path.
@@ -59,6 +65,7 @@ fn hop(projection: &Projection, from: u32, step: Step) -> Hop {
         direction: if step.forward { "forward" } else { "backward" },
         evidence: projection.edge(step.edge).evidence().collect(),
         inferred: projection.edge(step.edge).inferred().map(str::to_owned),
+        qualifiers: Vec::new(),
     }
 }
 
@@ -112,6 +119,33 @@ impl PathsAnswer {
                 crate::infer::supporting_evidence(graph, subject, &hop.predicate.iri, object)
             {
                 hop.evidence = evidence;
+            }
+        }
+    }
+
+    /// Gives each stated hop the values stated on its fact (read from the graph's statements);
+    /// a hop whose statements cannot be read shows none.
+    pub fn qualify(&mut self, graph: &dyn GraphReader) {
+        for hop in self.paths.iter_mut().flat_map(|p| &mut p.hops) {
+            if hop.inferred.is_some() {
+                continue;
+            }
+            let (subject, object) = if hop.direction == "forward" {
+                (&hop.from.iri, &hop.to.iri)
+            } else {
+                (&hop.to.iri, &hop.from.iri)
+            };
+            let (Ok(subject), Ok(predicate), Ok(object)) = (
+                NamedNode::new(subject),
+                NamedNode::new(&hop.predicate.iri),
+                NamedNode::new(object),
+            ) else {
+                continue;
+            };
+            if let Ok(qualifiers) = statements_of(graph, &subject, &predicate, &object.into())
+                .and_then(|statements| statement_qualifiers(graph, &statements))
+            {
+                hop.qualifiers = qualifiers;
             }
         }
     }

@@ -268,6 +268,7 @@ pub async fn path(State(state): State<Arc<AppState>>, request: Request) -> Respo
                 };
                 let mut answer = PathsAnswer::new(projection, from, to, &found);
                 answer.explain_inferred(graph);
+                answer.qualify(graph);
                 Ok(json_answer(&answer))
             })
             .await,

@@ -126,6 +126,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<Found> {
     };
     let mut answer = PathsAnswer::new(projection, from, to, &found);
     answer.explain_inferred(&*graph);
+    answer.qualify(&*graph);
     // Read page by page, the projection was checked where the answer touched it.
     projection.intact()?;
     let mut output = Output::open(args.output.as_deref())?;

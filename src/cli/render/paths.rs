@@ -47,6 +47,14 @@ pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
                     premises_evidence(&hop.evidence)
                 )?,
             }
+            for qualifier in &hop.qualifiers {
+                writeln!(
+                    out,
+                    "      {}: {}",
+                    shown(&qualifier.predicate.label),
+                    shown(&qualifier.value)
+                )?;
+            }
         }
     }
     Ok(())

@@ -1,0 +1,90 @@
+//! Values stated on a fact rather than on an entity: the triples of its `rdf:Statement`s beyond
+//! their provenance (which meeting of a series, the extent of a claim). Entity cards and path
+//! hops show them.
+
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+
+use super::{Labelled, Qualifier};
+use crate::read::{self, GraphReader, ReadError};
+use crate::vocab::{kg, rdf};
+
+/// What a statement records about where its fact comes from: not a qualifier.
+const PROVENANCE: [NamedNodeRef<'static>; 8] = [
+    rdf::TYPE,
+    rdf::SUBJECT,
+    rdf::PREDICATE,
+    rdf::OBJECT,
+    kg::SOURCE,
+    kg::EVIDENCE,
+    kg::DATE,
+    kg::ROW,
+];
+
+/// The statements of the fact `subject predicate object` (its `rdf:Statement`s, one per
+/// citing row or one shared).
+pub(crate) fn statements_of(
+    graph: &dyn GraphReader,
+    subject: &NamedNode,
+    predicate: &NamedNode,
+    object: &Term,
+) -> Result<Vec<NamedNode>, ReadError> {
+    let mut statements = Vec::new();
+    for triple in graph.triples(None, Some(rdf::SUBJECT), Some(subject.as_ref().into())) {
+        let NamedOrBlankNode::NamedNode(statement) = triple?.subject else {
+            continue;
+        };
+        let has = |property: NamedNodeRef<'_>, value: &Term| -> Result<bool, ReadError> {
+            Ok(graph
+                .triples(
+                    Some(statement.as_ref().into()),
+                    Some(property),
+                    Some(value.as_ref()),
+                )
+                .next()
+                .transpose()?
+                .is_some())
+        };
+        if has(rdf::PREDICATE, &predicate.clone().into())? && has(rdf::OBJECT, object)? {
+            statements.push(statement);
+        }
+    }
+    Ok(statements)
+}
+
+/// The values stated on these statements beyond their provenance, sorted by property label and
+/// value, without repeats.
+pub(crate) fn statement_qualifiers(
+    graph: &dyn GraphReader,
+    statements: &[NamedNode],
+) -> Result<Vec<Qualifier>, ReadError> {
+    let mut qualifiers = Vec::new();
+    for statement in statements {
+        for triple in graph.triples(Some(statement.as_ref().into()), None, None) {
+            let triple = triple?;
+            if PROVENANCE.contains(&triple.predicate.as_ref()) {
+                continue;
+            }
+            let (value, datatype, language) = match &triple.object {
+                Term::Literal(l) => (
+                    l.value().to_owned(),
+                    Some(l.datatype().as_str().to_owned()),
+                    l.language().map(str::to_owned),
+                ),
+                Term::NamedNode(n) => (n.as_str().to_owned(), None, None),
+                Term::BlankNode(b) => (b.to_string(), None, None),
+            };
+            qualifiers.push(Qualifier {
+                predicate: Labelled {
+                    iri: triple.predicate.as_str().to_owned(),
+                    label: read::label(graph, &triple.predicate)?,
+                },
+                value,
+                datatype,
+                language,
+            });
+        }
+    }
+    qualifiers.sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
+    qualifiers.dedup();
+    Ok(qualifiers)
+}
