@@ -77,7 +77,11 @@ fn parse(report: &str) -> Run {
     let mut seen = false;
     for line in report.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let numbers: Vec<u64> = words.iter().skip(2).filter_map(|w| w.parse().ok()).collect();
+        let numbers: Vec<u64> = words
+            .iter()
+            .skip(2)
+            .filter_map(|w| w.parse().ok())
+            .collect();
         match words.get(..2) {
             Some(["kg-load", "errors"]) if numbers.len() == 5 => {
                 run.socket_errors.copy_from_slice(&numbers[..4]);
@@ -151,14 +155,7 @@ fn under_load_errors_only_above_the_limit_and_the_queue_recovers() {
     let _alone = exclusive();
     let server = Server::start(
         default_store(),
-        &[
-            "--workers",
-            WORKERS,
-            "--queue",
-            QUEUE,
-            "--api-threads",
-            API,
-        ],
+        &["--workers", WORKERS, "--queue", QUEUE, "--api-threads", API],
     );
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("count.lua");
@@ -176,7 +173,10 @@ fn under_load_errors_only_above_the_limit_and_the_queue_recovers() {
         let below = wrk(&script, &url, BELOW);
         assert!(below.answered() > 0, "{name}: nothing answered: {below:?}");
         assert_eq!(below.not_2xx(), 0, "{name} below the limit: {below:?}");
-        assert_eq!(below.socket_errors, [0; 4], "{name} below the limit: {below:?}");
+        assert_eq!(
+            below.socket_errors, [0; 4],
+            "{name} below the limit: {below:?}"
+        );
 
         let above = wrk(&script, &url, ABOVE);
         assert!(
@@ -190,12 +190,24 @@ fn under_load_errors_only_above_the_limit_and_the_queue_recovers() {
         );
         wait_idle(&server);
         let after = server.get(path, &[("Accept", "application/sparql-results+json")]);
-        assert_eq!(after.status, 200, "{name} after the overload: {}", after.text());
+        assert_eq!(
+            after.status,
+            200,
+            "{name} after the overload: {}",
+            after.text()
+        );
 
         let again = wrk(&script, &url, BELOW);
         assert!(again.answered() > 0, "{name}: nothing answered: {again:?}");
-        assert_eq!(again.not_2xx(), 0, "{name} below the limit again: {again:?}");
-        assert_eq!(again.socket_errors, [0; 4], "{name} below the limit again: {again:?}");
+        assert_eq!(
+            again.not_2xx(),
+            0,
+            "{name} below the limit again: {again:?}"
+        );
+        assert_eq!(
+            again.socket_errors, [0; 4],
+            "{name} below the limit again: {again:?}"
+        );
         wait_idle(&server);
         eprintln!(
             "{name}: {} / {} / {} requests in 1 s at {BELOW} / {ABOVE} / {BELOW} connections ({} refused)",

@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use super::app::AppState;
 use super::body::{ApiError, ChannelBody, read_body};
 use super::pool::PoolError;
-use crate::query::refuse::is_update_keyword;
-use crate::query::{Exceeded, QueryError, Screened, SyntaxLimits};
 use super::protocol::WorkRequest;
 use super::{description, params::Params};
+use crate::query::refuse::is_update_keyword;
+use crate::query::{Exceeded, QueryError, Screened, SyntaxLimits};
 
 /// The response header that says whether the row limit cut the answer.
 pub const TRUNCATED: &str = "kg-truncated";

@@ -344,7 +344,9 @@ impl StoreDir {
             }
             // Held while the folder goes, so that no reader takes a lease on it meanwhile.
             let readers = File::open(entry.path().join(READERS_FILE));
-            let unleased = readers.as_ref().map_or(true, |file| file.try_lock().is_ok());
+            let unleased = readers
+                .as_ref()
+                .map_or(true, |file| file.try_lock().is_ok());
             if unleased {
                 let _ = fs::remove_dir_all(entry.path());
             }
