@@ -998,12 +998,14 @@ fn a_query_in_flight_finishes_on_its_generation_while_builds_swap_two_in() {
 
     // Make the query last longer than two builds, whatever this machine's speed: time a few
     // rounds, then ask for enough rounds to take twice the builds' time, and two seconds more.
-    let probe_rounds = 8;
+    let probe_rounds: u32 = 8;
     let probe = Instant::now();
-    counts(&server.get(&sparql_path(&heavy_count(probe_rounds)), &accept));
-    let per_round = probe.elapsed().as_secs_f64() / probe_rounds as f64;
-    let wanted = 4.0 * build_time.as_secs_f64() + 2.0;
-    let rounds = ((wanted / per_round).ceil() as usize).clamp(probe_rounds, 200_000);
+    counts(&server.get(&sparql_path(&heavy_count(probe_rounds as usize)), &accept));
+    let per_round = (probe.elapsed() / probe_rounds).as_nanos().max(1);
+    let wanted = (build_time * 4 + Duration::from_secs(2)).as_nanos();
+    let rounds = usize::try_from(wanted / per_round + 1)
+        .unwrap_or(usize::MAX)
+        .clamp(probe_rounds as usize, 200_000);
 
     let address = server.address.clone();
     let path = sparql_path(&heavy_count(rounds));

@@ -117,6 +117,20 @@ pub struct Screened {
     pub service: Option<(usize, usize)>,
 }
 
+impl Screened {
+    /// Notes a keyword: the form when it is the first after the prologue, and where the first
+    /// `SERVICE` is.
+    fn note(&mut self, word: &str, prologue: &mut bool, at: impl FnOnce() -> (usize, usize)) {
+        if *prologue && word != "PREFIX" && word != "BASE" {
+            *prologue = false;
+            self.form = Some(word.to_owned());
+        }
+        if word == "SERVICE" && self.service.is_none() {
+            self.service = Some(at());
+        }
+    }
+}
+
 /// Keywords that add a level to the query's tree.
 const TREE_KEYWORDS: [&str; 12] = [
     "UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "SERVICE", "GRAPH", "LATERAL", "EXISTS",
@@ -211,14 +225,8 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
                 } else {
                     i = end;
                     let word = text[start..end].to_ascii_uppercase();
-                    if prologue && word != "PREFIX" && word != "BASE" {
-                        prologue = false;
-                        screened.form = Some(word.clone());
-                    }
+                    screened.note(&word, &mut prologue, || position(text, start));
                     values_pending |= word == "VALUES";
-                    if word == "SERVICE" && screened.service.is_none() {
-                        screened.service = Some(position(text, start));
-                    }
                     counted = TREE_KEYWORDS.contains(&word.as_str());
                 }
             }
