@@ -20,7 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 
 use super::batch::{Batcher, insert_data, ntriples};
-use super::record::{PushRecord, staging_graph};
+use super::record::{PushRecord, inferred_target, staging_graph};
 use super::sparql::Service;
 use super::{RemoteError, digest};
 use crate::read::{GraphReader, GraphScope, ReadError};
@@ -201,6 +201,7 @@ pub fn push(
         batch_size: options.batch_size,
         batches: 0,
         sent: 0,
+        no_transaction: false,
         progress,
     };
     for graph in &graphs {
@@ -350,6 +351,8 @@ struct Loader<'a> {
     batch_size: Option<usize>,
     batches: u64,
     sent: u64,
+    /// The server is oxigraph: Graph Store POSTs skip its per-request transaction.
+    no_transaction: bool,
     progress: &'a dyn Fn(PushProgress<'_>),
 }
 
@@ -386,8 +389,14 @@ impl Loader<'_> {
 
     fn send(&mut self, staging: &NamedNode, batch: &[Triple]) -> Result<(), PushError> {
         if self.protocol != Protocol::Update {
-            if self.service.graph_store_post(staging, &ntriples(batch))? {
+            let posted =
+                self.service
+                    .graph_store_post(staging, &ntriples(batch), self.no_transaction)?;
+            if let Some(server) = posted {
                 self.protocol = Protocol::GraphStore;
+                // The staging graph need not be loaded atomically (the swap is): oxigraph's
+                // bulk loader takes the next batches.
+                self.no_transaction = server.starts_with("Oxigraph/");
                 self.accepted(batch.len());
                 return Ok(());
             }
@@ -443,18 +452,6 @@ fn date_time(seconds: u64) -> String {
         rest % 3_600 / 60,
         rest % 60
     )
-}
-
-/// Where kg push sends the inferred graph of a store pushed to `target`: `<target>/inferred`
-/// (`<target>inferred` when the target ends with `/` or `#`).
-pub fn inferred_target(target: &NamedNode) -> NamedNode {
-    let iri = target.as_str();
-    let joint = if iri.ends_with('/') || iri.ends_with('#') {
-        ""
-    } else {
-        "/"
-    };
-    NamedNode::new_unchecked(format!("{iri}{joint}inferred"))
 }
 
 #[cfg(test)]
