@@ -1090,3 +1090,34 @@ fn changed_store() -> &'static Path {
     });
     Box::leak(dir.path().join("store").into_boxed_path())
 }
+
+/// `--no-staging` loads straight into empty targets (no staging graph, no MOVE): the counts
+/// check out and reads work as after a staged push; with `--replace` it is refused.
+#[test]
+fn a_push_without_staging_loads_the_targets_directly() {
+    let Some(env) = services() else { return };
+    let store = default_store();
+    let cache = tempfile::tempdir().unwrap();
+    for server in servers(env) {
+        let target = graph("direct", &server);
+        let report = pushed(&push(store, &server.url, &target, &["--no-staging"]));
+        let local = report["graphs"][0]["local"].as_u64().unwrap();
+        assert_eq!(report["graphs"][0]["remote"].as_u64(), Some(local));
+        assert_eq!(count(&server.url, &target), local);
+        assert_eq!(count(&server.url, &format!("{target}-kg-staging")), 0);
+        assert!(report["seconds"]["swapping"].as_f64().is_some());
+        let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
+        let path = ["path", "witkoff", "putin", "--format", "json"];
+        let remote = remote_kg(cache.path())
+            .args(path)
+            .args(at_server)
+            .output()
+            .unwrap();
+        let here = kg().args(path).arg("--store").arg(store).output().unwrap();
+        assert_eq!(remote.stdout, here.stdout, "{}", server.name);
+
+        let refused = push(store, &server.url, &target, &["--no-staging", "--replace"]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert_eq!(count(&server.url, &target), local, "nothing changed");
+    }
+}

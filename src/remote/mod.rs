@@ -28,7 +28,7 @@ use std::fmt;
 pub use self::graph::{Fetched, RemoteGraph, RemoteOptions};
 pub use self::http::{Client, ClientOptions, Credentials, RetryPolicy, Secret};
 pub use self::push::{
-    Protocol, PushError, PushOptions, PushProgress, PushReport, PushedGraph, push,
+    Protocol, PushError, PushOptions, PushPhases, PushProgress, PushReport, PushedGraph, push,
 };
 pub use self::record::{PushRecord, inferred_target, staging_graph};
 pub use self::sparql::evaluate;
