@@ -896,7 +896,7 @@ fn proxy_one(
     client.set_nonblocking(false)?;
     client.set_read_timeout(Some(Duration::from_secs(120)))?;
     let mut request = Vec::new();
-    let mut buffer = [0_u8; 64 * 1024];
+    let mut buffer = vec![0_u8; 16 * 1024];
     let head_end = loop {
         if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
             break at + 4;
