@@ -1,8 +1,8 @@
 //! `kg push`: sends every graph of a store to a SPARQL server so that readers never see half of
 //! one.
 //!
-//! 1. Counts the local triples of each graph: the default graph goes to the target graph
-//!    (`--graph`), each named graph to its own IRI (skipped ones aside).
+//! 1. Lists the graphs: the default graph goes to the target graph (`--graph`), each named
+//!    graph to its own IRI (skipped ones aside). Local triples are counted as they are sent.
 //! 2. Checks the targets: one that already holds triples is refused unless `replace`.
 //! 3. For each graph: clears its staging graph ([`staging_graph`]), then streams batches into it,
 //!    by Graph Store POST (N-Triples) or, where the server has no Graph Store, `INSERT DATA`.
@@ -80,12 +80,14 @@ pub struct PushOptions {
     pub verify: bool,
     /// The base IRI of entities, for the push record.
     pub base: String,
+    /// Triples to send in all, as far as the caller knows (for progress only).
+    pub expected: Option<u64>,
 }
 
 /// What a push reports as it goes.
 #[derive(Debug, Clone, Copy)]
 pub enum PushProgress<'a> {
-    /// Counting the local triples.
+    /// Counting the local triples (no longer a pass of its own: not sent).
     Counting,
     /// Counted: this many triples to send in all.
     Total(u64),
@@ -132,7 +134,7 @@ pub struct PushReport {
 /// Where the time of a push went (wall clock, one phase after the other).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PushPhases {
-    /// Checking the targets, counting the local triples, reading the earlier push record.
+    /// Listing the graphs, checking the targets, reading the earlier push record.
     pub planning: Duration,
     /// Reading the local store and cutting it into batches (loading, requests aside).
     pub reading: Duration,
@@ -251,10 +253,8 @@ pub fn push(
         requests: Duration::ZERO,
         progress,
     };
-    for graph in &graphs {
-        if graph.local == 0 {
-            continue;
-        }
+    let mut graphs = graphs;
+    for graph in &mut graphs {
         let staging = if options.staging {
             staging_graph(&graph.target)
         } else {
@@ -280,10 +280,11 @@ pub fn push(
                 .update(&format!("DROP SILENT GRAPH {staging}"))
                 .map_err(stopped)?;
         }
-        loader.load(source, graph, &staging).map_err(|e| match e {
+        let loaded = loader.load(source, graph, &staging).map_err(|e| match e {
             PushError::Remote(e) => stopped(e),
             e => e,
         })?;
+        graph.local = loaded;
     }
 
     phases.serializing = loader.serializing;
@@ -354,16 +355,11 @@ fn plan(
             remote: None,
         });
     }
-    progress(PushProgress::Counting);
-    for graph in &mut graphs {
-        let mut count = 0;
-        for quad in source.quads(&scope(graph))? {
-            quad?;
-            count += 1;
-        }
-        graph.local = count;
+    // The local triples are counted while they are sent (one read of the store, not two);
+    // the progress bar gets the caller's estimate.
+    if let Some(expected) = options.expected {
+        progress(PushProgress::Total(expected));
     }
-    progress(PushProgress::Total(graphs.iter().map(|g| g.local).sum()));
     Ok(graphs)
 }
 
@@ -441,15 +437,19 @@ impl Loader<'_> {
         })
     }
 
+    /// Loads one graph; gives back its number of triples (counted as they go: the store is
+    /// read once).
     fn load(
         &mut self,
         source: &dyn GraphReader,
         graph: &PushedGraph,
         staging: &NamedNode,
-    ) -> Result<(), PushError> {
+    ) -> Result<u64, PushError> {
         let mut batcher = Batcher::new(self.size());
+        let mut count = 0;
         for quad in source.quads(&scope(graph))? {
             let quad = quad?;
+            count += 1;
             debug_assert!(
                 quad.graph_name == GraphName::DefaultGraph || graph.source.is_some(),
                 "a quad of another graph"
@@ -461,7 +461,7 @@ impl Loader<'_> {
         for batch in batcher.finish() {
             self.send(staging, &batch)?;
         }
-        Ok(())
+        Ok(count)
     }
 
     fn send(&mut self, staging: &NamedNode, batch: &[Triple]) -> Result<(), PushError> {

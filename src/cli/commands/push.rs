@@ -151,6 +151,8 @@ pub fn run(args: &PushArgs) -> anyhow::Result<Found> {
         protocol: args.protocol,
         verify: !args.no_verify,
         base,
+        // Every quad of the store: more than is sent when graphs are skipped.
+        expected: Some(local.meta().quads),
     };
     let bar = Bar::new(args.quiet);
     let outcome = push(&local, &service, &options, &|p| bar.update(p));
