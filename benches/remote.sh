@@ -118,6 +118,8 @@ g_virt="urn:kg:bench:$run_id:virtuoso"
 batch=${KG_BENCH_BATCH:-50000}
 measure "kg push → oxigraph serve (graph store, ${batch}/batch)" "$kg" push --quiet --no-inference --format json --batch-size "$batch" --store "$work/store" --endpoint "$ox" --graph "$g_ox"
 push_phases "oxigraph serve, graph store"
+measure "kg push → oxigraph serve (graph store, ${batch}/batch, --no-staging)" "$kg" push --quiet --no-inference --no-staging --format json --batch-size "$batch" --store "$work/store" --endpoint "$ox" --graph "$g_ox:direct"
+push_phases "oxigraph serve, graph store, --no-staging"
 measure "kg push → Virtuoso (graph store, ${batch}/batch)" "$kg" push --quiet --no-inference --format json --batch-size "$batch" --store "$work/store" --endpoint "$virt" --graph "$g_virt"
 push_phases "Virtuoso, graph store"
 if ((triples <= 200000)); then
@@ -152,7 +154,7 @@ done
 
 # Leave the servers as they were: drop what this run loaded.
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
-  --data-binary "DROP SILENT GRAPH <$g_ox> ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox> ?p ?o } }" "$KG_OXIGRAPH_URL/update" || true
+  --data-binary "DROP SILENT GRAPH <$g_ox> ; DROP SILENT GRAPH <$g_ox:direct> ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox> ?p ?o } } ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox:direct> ?p ?o } }" "$KG_OXIGRAPH_URL/update" || true
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
   --data-binary "DROP SILENT GRAPH <$g_virt> ; DROP SILENT GRAPH <$g_virt:update> ; DROP SILENT GRAPH <urn:kg:bench:$run_id:bulk> ; DELETE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o } } WHERE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o FILTER(STRSTARTS(STR(?g), \"urn:kg:bench:$run_id\")) } }" "$virt" || true
 

@@ -280,11 +280,11 @@ pub fn push(
                 .update(&format!("DROP SILENT GRAPH {staging}"))
                 .map_err(stopped)?;
         }
-        let loaded = loader.load(source, graph, &staging).map_err(|e| match e {
+        let triples = loader.load(source, graph, &staging).map_err(|e| match e {
             PushError::Remote(e) => stopped(e),
             e => e,
         })?;
-        graph.local = loaded;
+        graph.local = triples;
     }
 
     phases.serializing = loader.serializing;
