@@ -12,7 +12,8 @@
 # servers' peak memory (VmHWM since they started) is printed once at the end, so start them
 # fresh (a new --services DIR) to read it. The generated graph, its store and its N-Triples
 # are kept in benches/datasets/remote-N (git-ignored; KG_BENCH_DATA overrides) and reused.
-# KG_BENCH_BATCH sets the Graph Store batch size (default 50000).
+# KG_BENCH_BATCH sets the Graph Store batch size (default 50000); KG_BIN a kg binary to time
+# instead of building one.
 #
 # Usage: benches/remote.sh [--triples N] [--profile dev|release] [--services DIR] [--out FILE]
 #   --triples   size of the generated graph (default 100000)
@@ -41,7 +42,10 @@ done
 
 command -v /usr/bin/time >/dev/null || { echo "remote.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 target="${CARGO_TARGET_DIR:-$root/target}"
-if [[ $profile == dev ]]; then
+if [[ -n ${KG_BIN:-} ]]; then
+  # A kg built already (a shared target folder's binary can be replaced by another build).
+  kg="$KG_BIN"
+elif [[ $profile == dev ]]; then
   cargo build --quiet
   kg="$target/debug/kg"
 else
