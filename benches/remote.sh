@@ -171,7 +171,7 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
   echo
   echo "Where the pushes' time went (seconds, from kg push's report):"
   echo
-  echo "| push | planning (count, checks) | reading the store | writing N-Triples | in requests | swap (MOVE) | count check |"
+  echo "| push | planning (target checks) | reading the store | writing N-Triples | in requests | swap (MOVE) | count check |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
   cat "$work/phases"
   echo
