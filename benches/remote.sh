@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # kg push and remote reads against the servers' own bulk loaders, on one generated graph:
-#   - kg push to oxigraph serve and to Virtuoso (Graph Store Protocol), and to Virtuoso by
-#     SPARQL Update INSERT DATA (only up to 200,000 triples: it is slow by design);
+#   - kg push --no-inference (the stated graph: the same triples the bulk loaders get) to
+#     oxigraph serve and to Virtuoso (Graph Store Protocol), and to Virtuoso by SPARQL Update
+#     INSERT DATA (only up to 200,000 triples: it is slow by design), with kg push's own
+#     account of where the time went (planning, reading, writing, requests, swap, check);
 #   - the bulk loaders on the same N-Triples (kg export): `oxigraph load` into a fresh store,
 #     Virtuoso's ld_dir + rdf_loader_run + checkpoint into a fresh graph;
 #   - kg path over --endpoint: cold (the projection fetched and cached) and warm (cache hit),
 #     beside the same path on the local store.
 # Each line: wall seconds and peak memory (RSS) of the client process (/usr/bin/time); the
-# servers' own memory is not counted.
+# servers' peak memory (VmHWM since they started) is printed once at the end, so start them
+# fresh (a new --services DIR) to read it. The generated graph, its store and its N-Triples
+# are kept in benches/datasets/remote-N (git-ignored; KG_BENCH_DATA overrides) and reused.
+# KG_BENCH_BATCH sets the Graph Store batch size (default 50000); KG_BIN a kg binary to time
+# instead of building one.
 #
 # Usage: benches/remote.sh [--triples N] [--profile dev|release] [--services DIR] [--out FILE]
 #   --triples   size of the generated graph (default 100000)
@@ -36,7 +42,10 @@ done
 
 command -v /usr/bin/time >/dev/null || { echo "remote.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 target="${CARGO_TARGET_DIR:-$root/target}"
-if [[ $profile == dev ]]; then
+if [[ -n ${KG_BIN:-} ]]; then
+  # A kg built already (a shared target folder's binary can be replaced by another build).
+  kg="$KG_BIN"
+elif [[ $profile == dev ]]; then
   cargo build --quiet
   kg="$target/debug/kg"
 else
@@ -59,6 +68,21 @@ virt="$KG_VIRTUOSO_URL/sparql"
 run_id="$$-$(date +%s)"
 
 rows=()
+phases=()
+# server_peak PID: the peak resident memory of a server process so far (VmHWM), in MiB.
+server_peak() {
+  awk '/VmHWM/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+# push_phases NAME: the phase times of the push just measured (its JSON report on stdout).
+push_phases() {
+  python3 - "$1" "$work/stdout" <<'PY' >>"$work/phases"
+import json, sys
+s = json.load(open(sys.argv[2]))["seconds"]
+print("| {} | {} |".format(sys.argv[1], " | ".join("%.1f" % s[k] for k in
+      ("planning", "reading", "serializing", "requests", "swapping", "checking"))))
+PY
+}
+: >"$work/phases"
 # measure NAME COMMAND...: runs it under /usr/bin/time, records wall seconds and peak RSS.
 measure() {
   local name="$1" stats
@@ -73,20 +97,38 @@ measure() {
   echo "$name: ${stats% *} s, $((${stats#* } / 1024)) MiB" >&2
 }
 
-echo "generating and building $triples triples ($profile kg) ..." >&2
-"$kg" generate --quiet --triples "$triples" --out "$work/gen"
-"$kg" build --quiet --data "$work/gen/data" --ontology "$work/gen/ontology" --store "$work/store"
-"$kg" export --quiet --store "$work/store" --graph default --format ntriples -o "$work/data.nt"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+# The generated graph and its store are kept under benches/datasets/ (git-ignored): building
+# 10M triples takes a while.
+data="${KG_BENCH_DATA:-$root/benches/datasets/remote-$triples}"
+if [[ ! -f $data/.complete ]]; then
+  echo "generating and building $triples triples ($profile kg) into $data ..." >&2
+  rm -rf "$data"
+  mkdir -p "$data"
+  "$kg" generate --quiet --triples "$triples" --out "$data/gen"
+  "$kg" build --quiet --data "$data/gen/data" --ontology "$data/gen/ontology" --store "$data/store"
+  "$kg" export --quiet --store "$data/store" --graph default --format ntriples -o "$data/data.nt"
+  touch "$data/.complete"
+fi
+ln -s "$data/store" "$work/store"
+ln -s "$data/gen" "$work/gen"
+ln -s "$data/data.nt" "$work/data.nt"
 count=$(wc -l <"$work/data.nt")
 from=$(sed -n 2p "$work/gen/pairs.csv" | cut -d, -f1)
 to=$(sed -n 2p "$work/gen/pairs.csv" | cut -d, -f2)
 
 g_ox="urn:kg:bench:$run_id:oxigraph"
 g_virt="urn:kg:bench:$run_id:virtuoso"
-measure "kg push → oxigraph serve (graph store, 50k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$ox" --graph "$g_ox"
-measure "kg push → Virtuoso (graph store, 50k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$virt" --graph "$g_virt"
+batch=${KG_BENCH_BATCH:-50000}
+measure "kg push → oxigraph serve (graph store, ${batch}/batch)" "$kg" push --quiet --no-inference --format json --batch-size "$batch" --store "$work/store" --endpoint "$ox" --graph "$g_ox"
+push_phases "oxigraph serve, graph store"
+measure "kg push → oxigraph serve (graph store, ${batch}/batch, --no-staging)" "$kg" push --quiet --no-inference --no-staging --format json --batch-size "$batch" --store "$work/store" --endpoint "$ox" --graph "$g_ox:direct"
+push_phases "oxigraph serve, graph store, --no-staging"
+measure "kg push → Virtuoso (graph store, ${batch}/batch)" "$kg" push --quiet --no-inference --format json --batch-size "$batch" --store "$work/store" --endpoint "$virt" --graph "$g_virt"
+push_phases "Virtuoso, graph store"
 if ((triples <= 200000)); then
-  measure "kg push → Virtuoso (INSERT DATA, 1k/batch)" "$kg" push --quiet --store "$work/store" --endpoint "$virt" --graph "$g_virt:update" --protocol update
+  measure "kg push → Virtuoso (INSERT DATA, 1k/batch)" "$kg" push --quiet --no-inference --format json --store "$work/store" --endpoint "$virt" --graph "$g_virt:update" --protocol update
+  push_phases "Virtuoso, INSERT DATA"
 fi
 
 # Bulk loaders on the same N-Triples.
@@ -105,7 +147,7 @@ measure "Virtuoso ld_dir + rdf_loader_run + checkpoint" \
 rm -rf "$vload"
 
 # Paths: local, then remote cold (projection fetched) and warm (cached).
-measure "kg path (local store)" "$kg" path "$from" "$to" --store "$work/store" --format json
+measure "kg path (local store)" "$kg" path "$from" "$to" --no-inference --store "$work/store" --format json
 for name in oxigraph virtuoso; do
   if [[ $name == oxigraph ]]; then url="$ox" graph="$g_ox"; else url="$virt" graph="$g_virt"; fi
   measure "kg path --endpoint $name, cold (fetch + cache the projection)" \
@@ -116,14 +158,22 @@ done
 
 # Leave the servers as they were: drop what this run loaded.
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
-  --data-binary "DROP SILENT GRAPH <$g_ox> ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox> ?p ?o } }" "$KG_OXIGRAPH_URL/update" || true
+  --data-binary "DROP SILENT GRAPH <$g_ox> ; DROP SILENT GRAPH <$g_ox:direct> ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox> ?p ?o } } ; DELETE WHERE { GRAPH <https://kg.example/vocab#pushes> { <$g_ox:direct> ?p ?o } }" "$KG_OXIGRAPH_URL/update" || true
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/sparql-update' \
   --data-binary "DROP SILENT GRAPH <$g_virt> ; DROP SILENT GRAPH <$g_virt:update> ; DROP SILENT GRAPH <urn:kg:bench:$run_id:bulk> ; DELETE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o } } WHERE { GRAPH <https://kg.example/vocab#pushes> { ?g ?p ?o FILTER(STRSTARTS(STR(?g), \"urn:kg:bench:$run_id\")) } }" "$virt" || true
 
 {
-  echo "kg $profile build, $count triples (generated with --triples $triples), $(nproc) cores, $(date -u +%Y-%m-%d)"
+  echo "kg $profile build, $count triples (generated with --triples $triples), $(nproc) cores, $(date -u +%Y-%m-%d), load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| step | wall s | client peak MiB |"
   echo "| --- | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "Where the pushes' time went (seconds, from kg push's report):"
+  echo
+  echo "| push | planning (target checks) | reading the store | writing N-Triples | in requests | swap (MOVE) | count check |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  cat "$work/phases"
+  echo
+  echo "Server peak resident memory since the servers started (VmHWM): Virtuoso $(server_peak "$KG_VIRTUOSO_PID") MiB, oxigraph serve $(server_peak "$KG_OXIGRAPH_PID") MiB."
 } | tee ${out:+"$out"}

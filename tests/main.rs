@@ -26,6 +26,7 @@ mod remote;
 mod serve;
 mod serve_browser;
 mod serve_clients;
+mod serve_load;
 mod shacl_suite;
 mod store_safety;
 mod validate;

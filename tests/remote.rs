@@ -128,12 +128,14 @@ fn remote_kg(cache: &Path) -> assert_cmd::Command {
     command
 }
 
-/// The number of triples in a graph on the server: the default graph of a query on it.
+/// The number of triples in a graph on the server: the default graph of a query on it (without
+/// the inferred graph a push puts beside it).
 fn count(url: &str, graph: &str) -> u64 {
     let output = kg()
         .args([
             "query",
             "--no-cache",
+            "--no-inference",
             "--format",
             "csv",
             "--endpoint",
@@ -259,42 +261,7 @@ fn pushed_graph_answers_as_the_local_store() {
             String::from_utf8_lossy(&empty.stderr)
         );
 
-        for command in [
-            vec!["lookup", "witkoff", "--format", "json"],
-            vec![
-                "lookup",
-                "Zelensky",
-                "--format",
-                "json",
-                "--direction",
-                "in",
-            ],
-            vec!["path", "witkoff", "putin", "--format", "json"],
-            vec!["path", "rubio", "yermak", "--format", "json", "--all"],
-            vec!["neighbors", "witkoff", "--format", "json"],
-        ] {
-            // --endpoint reads the target graph, the stated facts (the inferred ones are in
-            // <target>/inferred): the local store read the same way.
-            let local = kg()
-                .args(&command)
-                .args(["--no-inference", "--store"])
-                .arg(store)
-                .output()
-                .unwrap();
-            let remote = remote_kg(cache.path())
-                .args(&command)
-                .args(at_server)
-                .output()
-                .unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&remote.stdout),
-                String::from_utf8_lossy(&local.stdout),
-                "{command:?} on {}: {}",
-                server.name,
-                String::from_utf8_lossy(&remote.stderr)
-            );
-            assert_eq!(remote.status.code(), local.status.code());
-        }
+        same_as_local(&server, store, &at_server, cache.path());
 
         // A second push without --replace is refused and changes nothing.
         let again = push(store, &server.url, &target, &[]);
@@ -324,6 +291,92 @@ fn pushed_graph_answers_as_the_local_store() {
             graphs[0]["local"].as_u64().unwrap()
         );
     }
+}
+
+/// Commands whose answers depend on the inferred graph: each runs with and without
+/// `--no-inference`, and at least one answer differs between the two (else the test could not
+/// tell whether the inferred graph is read).
+const READINGS: &[&[&str]] = &[
+    &["lookup", "witkoff", "--format", "json"],
+    &[
+        "lookup",
+        "Zelensky",
+        "--format",
+        "json",
+        "--direction",
+        "in",
+    ],
+    &["path", "witkoff", "putin", "--format", "json"],
+    &[
+        "path",
+        "rubio",
+        "yermak",
+        "--format",
+        "json",
+        "--all-shortest",
+    ],
+    // One hop by an inferred `follows` (a transitive shortcut), three without inference.
+    &[
+        "path",
+        "Strategy_Reassessment",
+        "Witkoff_Putin_Meeting_Moscow",
+        "--format",
+        "json",
+    ],
+    &["neighbors", "witkoff", "--format", "json"],
+    &["rank", "--format", "json", "--top", "15"],
+    &[
+        "query",
+        "--format",
+        "csv",
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p",
+    ],
+];
+
+/// Remote lookups, paths, neighbours, ranks and queries print what the local store prints,
+/// with the inferred graph (the default) and without it (`--no-inference`).
+fn same_as_local(server: &Server, store: &Path, at_server: &[&str], cache: &Path) {
+    let mut differs = Vec::new();
+    for command in READINGS {
+        let mut answers = Vec::new();
+        for flags in [&[][..], &["--no-inference"][..]] {
+            let local = kg()
+                .args(*command)
+                .args(flags)
+                .arg("--store")
+                .arg(store)
+                .output()
+                .unwrap();
+            let remote = remote_kg(cache)
+                .args(*command)
+                .args(flags)
+                .args(at_server)
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&remote.stdout),
+                String::from_utf8_lossy(&local.stdout),
+                "{command:?} {flags:?} on {}: {}",
+                server.name,
+                String::from_utf8_lossy(&remote.stderr)
+            );
+            assert_eq!(remote.status.code(), local.status.code());
+            assert_eq!(
+                local.status.code(),
+                Some(0),
+                "{command:?} {flags:?} locally: {}",
+                String::from_utf8_lossy(&local.stderr)
+            );
+            answers.push(local.stdout);
+        }
+        if answers[0] != answers[1] {
+            differs.push(command[0]);
+        }
+    }
+    assert!(
+        differs.contains(&"path") && differs.contains(&"query"),
+        "inference changes some paths and counts of the default store: {differs:?}"
+    );
 }
 
 /// A store of about 40,000 triples, built once.
@@ -600,4 +653,471 @@ fn a_server_that_stops_mid_push_gives_a_clear_error_and_the_next_push_starts_ove
     let triples = report["graphs"][0]["local"].as_u64().unwrap();
     assert_eq!(count(&server.url, &target), triples);
     assert_eq!(count(&server.url, &format!("{target}-kg-staging")), 0);
+}
+
+/// `kg export --endpoint` writes the dataset the local export writes: every graph, the
+/// inferred one under its store name (`kg:inferred`), and without it under `--no-inference`.
+#[test]
+fn remote_export_equals_the_local_export() {
+    let Some(env) = services() else { return };
+    let store = default_store();
+    let cache = tempfile::tempdir().unwrap();
+    for server in servers(env) {
+        let target = graph("export", &server);
+        pushed(&push(store, &server.url, &target, &[]));
+        let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
+        let mut sizes = Vec::new();
+        for flags in [&[][..], &["--no-inference"][..]] {
+            let local = kg()
+                .args(["export", "--format", "nquads"])
+                .args(flags)
+                .arg("--store")
+                .arg(store)
+                .output()
+                .unwrap();
+            assert!(local.status.success());
+            let remote = remote_kg(cache.path())
+                .args(["export", "--format", "nquads"])
+                .args(flags)
+                .args(at_server)
+                .output()
+                .unwrap();
+            assert!(
+                remote.status.success(),
+                "{}: {}",
+                server.name,
+                String::from_utf8_lossy(&remote.stderr)
+            );
+            let (local, remote) = (quad_lines(&local.stdout), quad_lines(&remote.stdout));
+            if local != remote {
+                let only = |a: &[String], b: &[String]| {
+                    a.iter()
+                        .filter(|q| b.binary_search(q).is_err())
+                        .take(5)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                };
+                panic!(
+                    "{} {flags:?}: the exports differ ({} quads locally, {} remote)\nonly local: {:#?}\nonly remote: {:#?}",
+                    server.name,
+                    local.len(),
+                    remote.len(),
+                    only(&local, &remote),
+                    only(&remote, &local)
+                );
+            }
+            sizes.push(local.len());
+        }
+        assert!(
+            sizes[0] > sizes[1],
+            "the inferred graph is part of the default export: {sizes:?}"
+        );
+    }
+}
+
+/// The quads of an N-Quads export as sorted lines (parsed and written again, so that layout
+/// does not count). The default store has no blank nodes, which would need isomorphism.
+fn quad_lines(bytes: &[u8]) -> Vec<String> {
+    let mut lines: Vec<String> =
+        oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NQuads)
+            .for_slice(bytes)
+            .map(|q| q.expect("the export parses").to_string())
+            .collect();
+    assert!(
+        lines.iter().all(|l| !l.contains("_:")),
+        "blank nodes: compare by isomorphism"
+    );
+    lines.sort();
+    lines
+}
+
+/// A remote projection is fetched once per push: a second read takes the cache (no fetch
+/// note on stderr), a push of a changed graph makes the next read fetch it again and see the
+/// change.
+#[test]
+fn the_remote_projection_is_fetched_again_after_a_push() {
+    let Some(env) = services() else { return };
+    let first = default_store();
+    let changed = changed_store();
+    let cache = tempfile::tempdir().unwrap();
+    let path = ["path", CHANGED_FROM, CHANGED_TO, "--format", "json"];
+    let local = |store: &Path| {
+        let output = kg().args(path).arg("--store").arg(store).output().unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let (before, after) = (local(first), local(changed));
+    assert_ne!(before, after, "the change shows in the path");
+    for server in servers(env) {
+        let target = graph("refetch", &server);
+        let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
+        let read = || {
+            let output = remote_kg(cache.path())
+                .args(path)
+                .args(at_server)
+                .output()
+                .unwrap();
+            (
+                String::from_utf8(output.stdout).unwrap(),
+                String::from_utf8(output.stderr).unwrap(),
+            )
+        };
+        pushed(&push(first, &server.url, &target, &[]));
+        let (out, err) = read();
+        assert_eq!(out, before, "{}: {err}", server.name);
+        assert!(err.contains("kg: fetched the projection of"), "{err}");
+        assert!(!err.contains("the cache held"), "{err}");
+        let (out, err) = read();
+        assert_eq!(out, before, "{}: {err}", server.name);
+        assert!(
+            !err.contains("fetched"),
+            "{}: fetched again: {err}",
+            server.name
+        );
+
+        let report = pushed(&push(changed, &server.url, &target, &["--replace"]));
+        let push_id = report["push_id"].as_str().unwrap();
+        let (out, err) = read();
+        assert_eq!(out, after, "{}: {err}", server.name);
+        assert!(err.contains("kg: fetched the projection of"), "{err}");
+        assert!(
+            err.contains(&format!("(push {push_id}; the cache held push ")),
+            "{err}"
+        );
+        let (out, err) = read();
+        assert_eq!(out, after);
+        assert!(
+            !err.contains("fetched"),
+            "{}: fetched again: {err}",
+            server.name
+        );
+    }
+}
+
+/// A loopback proxy in front of `oxigraph serve` that demands HTTP Basic credentials (neither
+/// test server takes Basic: Virtuoso's endpoints are Digest, oxigraph has none). A request
+/// with the right `Authorization` header goes on to the server; any other gets a 401 Basic
+/// challenge. Both are counted.
+struct BasicProxy {
+    url: String,
+    forwarded: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    challenged: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl BasicProxy {
+    fn start(upstream: &str, user: &str, password: &str) -> Self {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicUsize};
+        let upstream = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned();
+        let expected = format!(
+            "Basic {}",
+            base64_encode(format!("{user}:{password}").as_bytes())
+        );
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/query", listener.local_addr().unwrap());
+        let forwarded = Arc::new(AtomicUsize::new(0));
+        let challenged = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (f, c, s) = (forwarded.clone(), challenged.clone(), stop.clone());
+        std::thread::spawn(move || {
+            // Bounded: ends when the proxy is dropped, or after ten minutes.
+            let deadline = Instant::now() + Duration::from_secs(600);
+            while !s.load(std::sync::atomic::Ordering::SeqCst) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((client, _)) => {
+                        let (upstream, expected) = (upstream.clone(), expected.clone());
+                        let (f, c) = (f.clone(), c.clone());
+                        std::thread::spawn(move || {
+                            let _ = proxy_one(client, &upstream, &expected, &f, &c);
+                        });
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        Self {
+            url,
+            forwarded,
+            challenged,
+            stop,
+        }
+    }
+
+    fn forwarded(&self) -> usize {
+        self.forwarded.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn challenged(&self) -> usize {
+        self.challenged.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for BasicProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// One request: read (head and `Content-Length` body), check, forward with `Connection:
+/// close`, copy the answer back with `Connection: close`.
+fn proxy_one(
+    mut client: std::net::TcpStream,
+    upstream: &str,
+    expected: &str,
+    forwarded: &std::sync::atomic::AtomicUsize,
+    challenged: &std::sync::atomic::AtomicUsize,
+) -> std::io::Result<()> {
+    use std::io::{Read as _, Write as _};
+    client.set_nonblocking(false)?;
+    client.set_read_timeout(Some(Duration::from_secs(120)))?;
+    let mut request = Vec::new();
+    let mut buffer = vec![0_u8; 16 * 1024];
+    let head_end = loop {
+        if let Some(at) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = client.read(&mut buffer)?;
+        if n == 0 || request.len() > 1 << 20 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buffer[..n]);
+    };
+    let head = String::from_utf8_lossy(&request[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    let mut headers = Vec::new();
+    let mut length = 0;
+    let mut authorized = false;
+    for line in lines.filter(|l| !l.is_empty()) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match name.to_ascii_lowercase().as_str() {
+            "content-length" => {
+                length = value.parse().unwrap_or(0);
+                headers.push(line.to_owned());
+            }
+            "authorization" => authorized = value == expected,
+            "connection" => {}
+            _ => headers.push(line.to_owned()),
+        }
+    }
+    while request.len() < head_end + length {
+        let n = client.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buffer[..n]);
+    }
+    if !authorized {
+        challenged.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        client.write_all(
+            b"HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"kg-test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )?;
+        return Ok(());
+    }
+    forwarded.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let mut server = std::net::TcpStream::connect(upstream)?;
+    server.set_read_timeout(Some(Duration::from_secs(300)))?;
+    let mut sent = format!("{request_line}\r\n");
+    for header in &headers {
+        sent.push_str(header);
+        sent.push_str("\r\n");
+    }
+    sent.push_str("Connection: close\r\n\r\n");
+    server.write_all(sent.as_bytes())?;
+    server.write_all(&request[head_end..head_end + length])?;
+    let mut answer = Vec::new();
+    server.read_to_end(&mut answer)?;
+    let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return Ok(());
+    };
+    let answer_head = String::from_utf8_lossy(&answer[..end]).into_owned();
+    let mut out = String::new();
+    for line in answer_head.split("\r\n") {
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Connection: close\r\n\r\n");
+    client.write_all(out.as_bytes())?;
+    client.write_all(&answer[end + 4..])?;
+    client.flush()
+}
+
+/// Basic credentials, where a server asks for them: the header is sent (after the challenge,
+/// and at once with `--auth basic`), a push through it lands whole; a wrong password is a
+/// clear error that pushes nothing and never shows the password.
+#[test]
+fn basic_credentials_are_sent_and_a_wrong_password_pushes_nothing() {
+    let Some(env) = services() else { return };
+    let direct = format!("{}/query", env["KG_OXIGRAPH_URL"]);
+    let proxy = BasicProxy::start(&env["KG_OXIGRAPH_URL"], "kg", "right-horse-4711");
+    let server = Server {
+        name: "basic-proxy",
+        url: proxy.url.clone(),
+    };
+    let target = graph("basic", &server);
+    let dir = tempfile::tempdir().unwrap();
+    let (wrong, right) = (dir.path().join("wrong"), dir.path().join("right"));
+    std::fs::write(&wrong, "wrong-staple-0815\n").unwrap();
+    std::fs::write(&right, "right-horse-4711\n").unwrap();
+    let with_password = |file: &Path, extra: &[&str]| {
+        let mut command = remote_kg(dir.path());
+        command
+            .args(["push", "--quiet", "--format", "json", "--store"])
+            .arg(default_store())
+            .args(["--endpoint", &proxy.url, "--graph", &target, "--user", "kg"])
+            .arg("--password-file")
+            .arg(file)
+            .args(extra);
+        command.output().unwrap()
+    };
+
+    let refused = with_password(&wrong, &[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refused the credentials (Basic)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("0815"), "the password was shown: {stderr}");
+    assert_eq!(proxy.forwarded(), 0, "nothing reached the server");
+    assert!(
+        proxy.challenged() >= 2,
+        "a challenge, then the wrong password"
+    );
+    assert_eq!(count(&direct, &target), 0);
+    assert_eq!(count(&direct, &format!("{target}-kg-staging")), 0);
+
+    let report = pushed(&with_password(&right, &[]));
+    assert_eq!(report["graphs"][0]["remote"], report["graphs"][0]["local"]);
+    assert!(proxy.forwarded() > 3);
+    assert_eq!(
+        count(&direct, &target),
+        report["graphs"][0]["local"].as_u64().unwrap()
+    );
+
+    // --auth basic sends it with the first request: no challenge.
+    let challenges = proxy.challenged();
+    let answer = remote_kg(dir.path())
+        .args(["query", "--format", "csv", "--no-inference"])
+        .args(["--endpoint", &proxy.url, "--remote-graph", &target])
+        .args(["--user", "kg", "--auth", "basic", "--password-file"])
+        .arg(&right)
+        .arg("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        .output()
+        .unwrap();
+    assert!(
+        answer.status.success(),
+        "{}",
+        String::from_utf8_lossy(&answer.stderr)
+    );
+    assert_eq!(proxy.challenged(), challenges);
+    assert!(
+        String::from_utf8_lossy(&answer.stdout)
+            .contains(&report["graphs"][0]["local"].as_u64().unwrap().to_string())
+    );
+}
+
+/// The path the changed store answers differently.
+const CHANGED_FROM: &str = "rubio";
+const CHANGED_TO: &str = "yermak";
+/// The row of `data/relations.csv` the changed store leaves out.
+const LEFT_OUT: &str = "Marco_Rubio,pto:secretaryOfStateOf,United_States,";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let into = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &into);
+        } else {
+            std::fs::copy(&path, &into).unwrap();
+        }
+    }
+}
+
+/// The default data less one relation row (on the path from rubio to yermak), built once.
+fn changed_store() -> &'static Path {
+    static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    let dir = STORE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        copy_dir(&root().join("data"), &data);
+        let relations = data.join("relations.csv");
+        let text = std::fs::read_to_string(&relations).unwrap();
+        let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with(LEFT_OUT)).collect();
+        assert_eq!(kept.len() + 1, text.lines().count(), "one row left out");
+        std::fs::write(&relations, kept.join("\n") + "\n").unwrap();
+        kg().args(["build", "--quiet", "--data"])
+            .arg(&data)
+            .arg("--ontology")
+            .arg(root().join("ontology"))
+            .arg("--store")
+            .arg(dir.path().join("store"))
+            .assert()
+            .success();
+        dir
+    });
+    Box::leak(dir.path().join("store").into_boxed_path())
+}
+
+/// `--no-staging` loads straight into empty targets (no staging graph, no MOVE): the counts
+/// check out and reads work as after a staged push; with `--replace` it is refused.
+#[test]
+fn a_push_without_staging_loads_the_targets_directly() {
+    let Some(env) = services() else { return };
+    let store = default_store();
+    let cache = tempfile::tempdir().unwrap();
+    for server in servers(env) {
+        let target = graph("direct", &server);
+        let report = pushed(&push(store, &server.url, &target, &["--no-staging"]));
+        let local = report["graphs"][0]["local"].as_u64().unwrap();
+        assert_eq!(report["graphs"][0]["remote"].as_u64(), Some(local));
+        assert_eq!(count(&server.url, &target), local);
+        assert_eq!(count(&server.url, &format!("{target}-kg-staging")), 0);
+        assert!(report["seconds"]["swapping"].as_f64().is_some());
+        let at_server = ["--endpoint", &server.url, "--remote-graph", &target];
+        let path = ["path", "witkoff", "putin", "--format", "json"];
+        let remote = remote_kg(cache.path())
+            .args(path)
+            .args(at_server)
+            .output()
+            .unwrap();
+        let here = kg().args(path).arg("--store").arg(store).output().unwrap();
+        assert_eq!(remote.stdout, here.stdout, "{}", server.name);
+
+        let refused = push(store, &server.url, &target, &["--no-staging", "--replace"]);
+        assert_eq!(refused.status.code(), Some(2));
+        assert_eq!(count(&server.url, &target), local, "nothing changed");
+    }
 }

@@ -933,3 +933,142 @@ fn a_new_generation_is_served_without_a_restart() {
     assert_eq!(ask.json()["boolean"], true, "{}", ask.text());
     assert!(server.logged("now answering from"), "{:?}", server.log());
 }
+
+/// The people of the mini fixture with a new row, `id` and label, so that a build changes the
+/// graph.
+fn add_person(fixture: &Path, id: &str, label: &str) {
+    let people = fixture.join("data/people.csv");
+    let text = std::fs::read_to_string(&people).unwrap();
+    let header = text.lines().next().unwrap();
+    let row: Vec<&str> = header
+        .split(',')
+        .map(|column| match column {
+            "id" => id,
+            "type" => "ex:Person",
+            c if c.starts_with("rdfs:label") => label,
+            "source" => "notes",
+            "sentences" => "1",
+            _ => "",
+        })
+        .collect();
+    std::fs::write(&people, format!("{}\n{}\n", text.trim_end(), row.join(","))).unwrap();
+}
+
+/// A query whose work grows with `rounds` (a cartesian product of the graph with itself,
+/// `rounds` times) and whose answer names the generation it ran on: its triple count.
+fn heavy_count(rounds: usize) -> String {
+    let values: Vec<String> = (1..=rounds).map(|k| k.to_string()).collect();
+    format!(
+        "SELECT ?triples (COUNT(*) AS ?work) WHERE {{\n\
+         {{ SELECT (COUNT(*) AS ?triples) WHERE {{ ?s ?p ?o }} }}\n\
+         VALUES ?round {{ {} }}\n\
+         ?a ?b ?c . ?d ?e ?f\n\
+         }} GROUP BY ?triples",
+        values.join(" ")
+    )
+}
+
+/// The `?triples` and `?work` of a [`heavy_count`] answer.
+fn counts(response: &Response) -> (u64, u64) {
+    assert_eq!(response.status, 200, "{}", response.text());
+    let json = response.json();
+    let row = &json["results"]["bindings"][0];
+    let number = |name: &str| -> u64 {
+        row[name]["value"]
+            .as_str()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {json}"))
+    };
+    (number("triples"), number("work"))
+}
+
+#[test]
+fn a_query_in_flight_finishes_on_its_generation_while_builds_swap_two_in() {
+    let _alone = crate::common::exclusive();
+    let fixture = mini_fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let started = Instant::now();
+    build_fixture(fixture.path(), &store, &[]).success();
+    let build_time = started.elapsed();
+    let server = Server::start(&store, &["--timeout", "300", "--workers", "2"]);
+    let accept = [("Accept", "application/sparql-results+json")];
+    let (old, _) = counts(&server.get(&sparql_path(&heavy_count(1)), &accept));
+    let first = std::fs::read_to_string(store.join("CURRENT")).unwrap();
+
+    // Make the query last longer than two builds, whatever this machine's speed: time a few
+    // rounds, then ask for enough rounds to take twice the builds' time, and two seconds more.
+    let probe_rounds: u32 = 8;
+    let probe = Instant::now();
+    counts(&server.get(&sparql_path(&heavy_count(probe_rounds as usize)), &accept));
+    let per_round = (probe.elapsed() / probe_rounds).as_nanos().max(1);
+    let wanted = (build_time * 4 + Duration::from_secs(2)).as_nanos();
+    let rounds = usize::try_from(wanted / per_round + 1)
+        .unwrap_or(usize::MAX)
+        .clamp(probe_rounds as usize, 200_000);
+
+    let address = server.address.clone();
+    let path = sparql_path(&heavy_count(rounds));
+    let in_flight = std::thread::spawn(move || {
+        let response = request(
+            &address,
+            "GET",
+            &path,
+            &[("Accept", "application/sparql-results+json")],
+            None,
+        );
+        (response, Instant::now())
+    });
+    // Let the query start on the old generation.
+    std::thread::sleep(Duration::from_millis(300));
+    add_person(fixture.path(), "zora", "Zora Newperson");
+    build_fixture(fixture.path(), &store, &[]).success();
+    add_person(fixture.path(), "yann", "Yann Laterperson");
+    build_fixture(fixture.path(), &store, &[]).success();
+    let swapped = Instant::now();
+    // The generation under the query is still there, though older than PREVIOUS: its
+    // reader's lease kept the second build from removing it (RocksDB may open files lazily).
+    assert!(
+        store.join(first.trim()).join("meta.json").is_file(),
+        "the second build removed the generation a query in flight reads"
+    );
+
+    // A query started after the swaps sees the newest generation, as `kg query` does.
+    let (new, _) = counts(&server.get(&sparql_path(&heavy_count(1)), &accept));
+    let cli = crate::common::kg()
+        .args(["query", "--format", "json", "--store"])
+        .arg(&store)
+        .arg(heavy_count(1))
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(
+        cli["results"]["bindings"][0]["triples"]["value"],
+        new.to_string(),
+        "a query after the swap does not see the new generation"
+    );
+    assert_ne!(new, old, "the builds did not change the graph");
+
+    let (response, answered) = in_flight.join().unwrap();
+    assert!(
+        answered > swapped,
+        "the query ({rounds} rounds) ended before the builds did: it proves nothing"
+    );
+    let (triples, work) = counts(&response);
+    assert_eq!(
+        triples, old,
+        "the query in flight answered from another generation"
+    );
+    assert_eq!(
+        work,
+        rounds as u64 * old * old,
+        "the query in flight read a mix of generations"
+    );
+    let log = server.log();
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("not opened") || l.contains("killed")),
+        "{log:?}"
+    );
+    assert!(server.logged("now answering from"), "{log:?}");
+}

@@ -98,6 +98,14 @@ fn a_person_searches_follows_a_path_and_queries_in_chromium() {
             .contains("sentence"),
         "evidence names the document and sentence: {report:#}"
     );
+    // Relations the reasoner derived say so, with their rule (`actsOnBehalfOf` from
+    // `envoyOf` by prp-spo1, among others).
+    assert!(
+        steps["card"]["inferred"]
+            .as_array()
+            .is_some_and(|marks| marks.iter().any(|m| m == "inferred (prp-spo1)")),
+        "{report:#}"
+    );
     assert_eq!(steps["card"]["hash"], "#view=entity&name=Steve_Witkoff");
     let nodes: Vec<&str> = steps["path"]["nodes"]
         .as_array()

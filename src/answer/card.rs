@@ -1,10 +1,16 @@
 //! "What do we know about X?": an entity's card — classes, labels, aliases, description,
 //! attributes, and relations with their evidence — read through the [`GraphReader`] seam by
 //! triple patterns, so no user text is ever spliced into a query.
+//!
+//! A card reads each node it shows once: the labels of properties, classes and other entities,
+//! and every triple of each statement (`rdf:Statement`) and sentence its evidence cites, are
+//! read on first use and kept for the rest of the card.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, Triple};
 use serde::Serialize;
 
 use super::Labelled;
@@ -156,7 +162,7 @@ pub fn card(
     id: &str,
     filter: &CardFilter,
 ) -> Result<EntityCard, ReadError> {
-    let reader = Reader { graph };
+    let reader = Reader::new(graph);
     let subject = iri.as_ref();
     let mut label = PreferredLabel::default();
     let mut labels = Vec::new();
@@ -303,37 +309,91 @@ fn incoming(
     Ok(relations)
 }
 
-/// Reads labels and evidence through the seam.
+/// Reads labels and evidence through the seam, each node once.
 struct Reader<'a> {
     graph: &'a dyn GraphReader,
+    /// Labels read, by IRI.
+    labels: RefCell<HashMap<String, String>>,
+    /// Every triple of the statements and sentences read, by node.
+    facts: RefCell<HashMap<NamedNode, Rc<Facts>>>,
+}
+
+/// The triples of one node `(node, ?, ?)`, in the order the graph gives them.
+struct Facts(Vec<Triple>);
+
+impl Facts {
+    /// The objects of `predicate`, in order: what `read::objects` gives.
+    fn objects<'t, 'p: 't>(
+        &'t self,
+        predicate: NamedNodeRef<'p>,
+    ) -> impl Iterator<Item = &'t Term> + 't {
+        self.0
+            .iter()
+            .filter(move |t| t.predicate.as_ref() == predicate)
+            .map(|t| &t.object)
+    }
+
+    /// The first object of `predicate`: what `read::object` gives.
+    fn object(&self, predicate: NamedNodeRef<'_>) -> Option<&Term> {
+        self.0
+            .iter()
+            .find(|t| t.predicate.as_ref() == predicate)
+            .map(|t| &t.object)
+    }
+
+    /// The lexical form of the first object of `predicate` when it is a literal.
+    fn literal(&self, predicate: NamedNodeRef<'_>) -> Option<String> {
+        match self.object(predicate)? {
+            Term::Literal(l) => Some(l.value().to_owned()),
+            _ => None,
+        }
+    }
 }
 
 /// The statements about the entity in one position, by the other two terms: for `rdf:subject`
 /// the key is (predicate, object), for `rdf:object` (predicate, subject).
 type StatementIndex = HashMap<(NamedNode, Term), Vec<NamedNode>>;
 
-impl Reader<'_> {
-    fn one(
-        &self,
-        subject: NamedNodeRef<'_>,
-        predicate: NamedNodeRef<'_>,
-    ) -> Result<Option<Term>, ReadError> {
-        read::object(self.graph, subject.into(), predicate)
+impl<'a> Reader<'a> {
+    fn new(graph: &'a dyn GraphReader) -> Self {
+        Self {
+            graph,
+            labels: RefCell::default(),
+            facts: RefCell::default(),
+        }
     }
 
-    fn objects(
-        &self,
-        subject: NamedNodeRef<'_>,
-        predicate: NamedNodeRef<'_>,
-    ) -> Result<Vec<Term>, ReadError> {
-        read::objects(self.graph, subject.into(), predicate)
+    /// Every triple of a node, read once.
+    fn facts(&self, node: NamedNodeRef<'_>) -> Result<Rc<Facts>, ReadError> {
+        if let Some(facts) = self.facts.borrow().get(&node.into_owned()) {
+            return Ok(facts.clone());
+        }
+        let triples = self
+            .graph
+            .triples(Some(node.into()), None, None)
+            .collect::<Result<Vec<_>, _>>()?;
+        let facts = Rc::new(Facts(triples));
+        self.facts
+            .borrow_mut()
+            .insert(node.into_owned(), facts.clone());
+        Ok(facts)
     }
 
     /// The IRI with its preferred `rdfs:label`, else its local name.
     fn labelled(&self, iri: NamedNodeRef<'_>) -> Result<Labelled, ReadError> {
+        if let Some(label) = self.labels.borrow().get(iri.as_str()) {
+            return Ok(Labelled {
+                iri: iri.as_str().to_owned(),
+                label: label.clone(),
+            });
+        }
+        let label = read::label(self.graph, &iri.into_owned())?;
+        self.labels
+            .borrow_mut()
+            .insert(iri.as_str().to_owned(), label.clone());
         Ok(Labelled {
             iri: iri.as_str().to_owned(),
-            label: read::label(self.graph, &iri.into_owned())?,
+            label,
         })
     }
 
@@ -353,14 +413,14 @@ impl Reader<'_> {
             let NamedOrBlankNodeRef::NamedNode(statement) = quad.subject.as_ref() else {
                 continue;
             };
-            let (Some(Term::NamedNode(predicate)), Some(other)) = (
-                self.one(statement, rdf::PREDICATE)?,
-                self.one(statement, other_position)?,
-            ) else {
+            let facts = self.facts(statement)?;
+            let (Some(Term::NamedNode(predicate)), Some(other)) =
+                (facts.object(rdf::PREDICATE), facts.object(other_position))
+            else {
                 continue;
             };
             index
-                .entry((predicate, other))
+                .entry((predicate.clone(), other.clone()))
                 .or_default()
                 .push(statement.into_owned());
         }
@@ -381,11 +441,7 @@ impl Reader<'_> {
         ];
         let mut qualifiers = Vec::new();
         for statement in statements.into_iter().flatten() {
-            for triple in self
-                .graph
-                .triples(Some(statement.as_ref().into()), None, None)
-            {
-                let triple = triple?;
+            for triple in &self.facts(statement.as_ref())?.0 {
                 if provenance.contains(&triple.predicate.as_ref()) {
                     continue;
                 }
@@ -415,14 +471,10 @@ impl Reader<'_> {
     fn evidence(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Evidence>, ReadError> {
         let mut evidence = Vec::new();
         for statement in statements.into_iter().flatten() {
-            let statement = statement.as_ref();
-            let date = self.one(statement, kg::DATE)?.and_then(|t| match t {
-                Term::Literal(l) => Some(l.value().to_owned()),
-                _ => None,
-            });
-            let documents = self.objects(statement, kg::SOURCE)?;
-            let sentences = self.objects(statement, kg::EVIDENCE)?;
-            for document in &documents {
+            let facts = self.facts(statement.as_ref())?;
+            let date = facts.literal(kg::DATE);
+            let sentences: Vec<&Term> = facts.objects(kg::EVIDENCE).collect();
+            for document in facts.objects(kg::SOURCE) {
                 let Term::NamedNode(document) = document else {
                     continue;
                 };
@@ -433,20 +485,17 @@ impl Reader<'_> {
                     let Term::NamedNode(sentence) = sentence else {
                         continue;
                     };
-                    if self.one(sentence.as_ref(), kg::IN_DOCUMENT)?.as_ref()
-                        != Some(&Term::NamedNode(document.clone()))
+                    let sentence = self.facts(sentence.as_ref())?;
+                    if sentence.object(kg::IN_DOCUMENT) != Some(&Term::NamedNode(document.clone()))
                     {
                         continue;
                     }
                     cited = true;
-                    let number = match self.one(sentence.as_ref(), kg::SENTENCE_NUMBER)? {
+                    let number = match sentence.object(kg::SENTENCE_NUMBER) {
                         Some(Term::Literal(l)) => l.value().parse().ok(),
                         _ => None,
                     };
-                    let text = match self.one(sentence.as_ref(), kg::TEXT)? {
-                        Some(Term::Literal(l)) => Some(l.value().to_owned()),
-                        _ => None,
-                    };
+                    let text = sentence.literal(kg::TEXT);
                     evidence.push(Evidence {
                         document: document_id.clone(),
                         sentence: number,

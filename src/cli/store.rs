@@ -12,7 +12,8 @@ use clap::{Args, ValueEnum, ValueHint};
 use kg::read::GraphReader;
 use kg::remote::sparql::Service;
 use kg::remote::{
-    Client, ClientOptions, Credentials, Endpoint, RemoteGraph, RemoteOptions, RetryPolicy, Secret,
+    Client, ClientOptions, Credentials, Endpoint, Fetched, RemoteGraph, RemoteOptions, RetryPolicy,
+    Secret,
 };
 use kg::store::{LocalGraph, StoreDir};
 use oxigraph::model::NamedNode;
@@ -149,6 +150,8 @@ impl StoreArgs {
                 graph,
                 cache: self.connection.cache_dir(),
                 page: self.connection.page_size,
+                inference: !self.no_inference,
+                on_fetch: Some(fetched),
             };
             let remote = RemoteGraph::open(service, options)
                 .with_context(|| format!("cannot read the graph at --endpoint {url}"))?;
@@ -231,6 +234,24 @@ impl ConnectionArgs {
             Some(base.join("kg").join("remote"))
         })
     }
+}
+
+/// Says on stderr that a remote projection was fetched (seconds to minutes on a large graph),
+/// and why: nothing was cached, or the cache was for an earlier state of the graph.
+fn fetched(fetched: &Fetched<'_>) {
+    let why = match fetched.replaced {
+        Some(earlier) => format!("; the cache held {earlier}"),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "kg: fetched the projection of {} ({}{why}): {} nodes, {} edges in {:.1} s",
+        fetched.location,
+        fetched.state,
+        fetched.nodes,
+        fetched.edges,
+        fetched.elapsed.as_secs_f64()
+    );
 }
 
 /// A secret from a file: its content without the final newline. The content is never shown.

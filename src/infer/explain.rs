@@ -136,6 +136,18 @@ pub fn explain(
     predicate: NamedNodeRef<'_>,
     object: TermRef<'_>,
 ) -> Result<Option<Explanation>, ExplainError> {
+    explain_to(graph, subject, predicate, object, true)
+}
+
+/// [`explain`]; with `full` false, the terms' labels and the input rows are left out (the
+/// rule and the evidence are what [`supporting_evidence`] keeps).
+fn explain_to(
+    graph: &dyn GraphReader,
+    subject: NamedOrBlankNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+    object: TermRef<'_>,
+    full: bool,
+) -> Result<Option<Explanation>, ExplainError> {
     let statements = graph
         .prefixes()
         .get("kgs")
@@ -150,6 +162,7 @@ pub fn explain(
         base,
         derivations: Derivations::open(graph)?,
         budget: MAX_NODES,
+        full,
     };
     let triple = Triple::new(
         subject.into_owned(),
@@ -243,6 +256,8 @@ struct Reader<'a> {
     base: String,
     derivations: Derivations,
     budget: usize,
+    /// Whether labels and rows are read.
+    full: bool,
 }
 
 impl Reader<'_> {
@@ -307,7 +322,11 @@ impl Reader<'_> {
             Term::NamedNode(iri) => ExplainedTerm {
                 kind: "iri",
                 value: iri.as_str().to_owned(),
-                label: Some(read::label(self.graph, iri)?),
+                label: if self.full {
+                    Some(read::label(self.graph, iri)?)
+                } else {
+                    None
+                },
                 datatype: None,
                 language: None,
             },
@@ -336,10 +355,14 @@ impl Reader<'_> {
             _ => None,
         };
         let date = read::object(self.graph, statement.into(), kg::DATE)?.and_then(literal);
-        let rows: Vec<String> = read::objects(self.graph, statement.into(), kg::ROW)?
-            .into_iter()
-            .filter_map(literal)
-            .collect();
+        let rows: Vec<String> = if self.full {
+            read::objects(self.graph, statement.into(), kg::ROW)?
+                .into_iter()
+                .filter_map(literal)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let sentences = read::objects(self.graph, statement.into(), kg::EVIDENCE)?;
         let mut evidence = Vec::new();
         for document in read::objects(self.graph, statement.into(), kg::SOURCE)? {
@@ -414,7 +437,8 @@ pub fn supporting_evidence(
     ) else {
         return None;
     };
-    let explanation = explain(graph, subject.into(), predicate, object.into()).ok()??;
+    // Labels and rows are not kept: they are not read.
+    let explanation = explain_to(graph, subject.into(), predicate, object.into(), false).ok()??;
     if explanation.status != Status::Inferred {
         return None;
     }

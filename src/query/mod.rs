@@ -34,7 +34,7 @@ use crate::read::{GraphReader, ReadError, SparqlDataset};
 
 pub use self::format::ResultFormat;
 pub use self::memory::resident;
-pub use self::screen::{Crossing, Exceeded, SyntaxLimits};
+pub use self::screen::{Crossing, Exceeded, Screened, SyntaxLimits};
 pub use self::table::{short, write_table};
 
 /// Errors of `kg query`.
@@ -233,15 +233,14 @@ pub fn run(
     )
 }
 
-/// Screens a query's text against the limits without running it (a server refuses it before
-/// it starts a worker).
+/// Screens a query's text against the limits without running it, and says what it learnt:
+/// the form, and where the text first says `SERVICE` (a server refuses such a query before it
+/// uses a worker).
 ///
 /// # Errors
 /// [`QueryError::TooLarge`].
-pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<(), QueryError> {
-    screen::screen(text, limits)
-        .map(|_| ())
-        .map_err(QueryError::TooLarge)
+pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, QueryError> {
+    screen::screen(text, limits).map_err(QueryError::TooLarge)
 }
 
 /// Parses a query with the graph's prefixes predeclared (a `PREFIX` in the text wins); an

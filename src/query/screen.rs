@@ -11,6 +11,9 @@
 //! The lexer knows just enough SPARQL to count right: comments, strings (long strings too),
 //! IRIs `<...>` against the `<` operator, variables `?x` against the `?` path operator,
 //! prefixed names and language tags. It never fails: what it cannot read is left to the parser.
+//!
+//! It also notes the query's form (its first keyword) and where it first says `SERVICE`, so
+//! that a server can refuse an update or a federated call before a parser or a worker is used.
 
 /// How large a query may be, checked before it is parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +112,23 @@ pub struct Screened {
     pub depth: usize,
     /// The operators, keywords and brackets seen.
     pub operators: usize,
+    /// The 1-based line and column of the first `SERVICE` keyword (outside strings, IRIs,
+    /// comments and names such as `ex:service` or `?service`).
+    pub service: Option<(usize, usize)>,
+}
+
+impl Screened {
+    /// Notes a keyword: the form when it is the first after the prologue, and where the first
+    /// `SERVICE` is.
+    fn note(&mut self, word: &str, prologue: &mut bool, at: impl FnOnce() -> (usize, usize)) {
+        if *prologue && word != "PREFIX" && word != "BASE" {
+            *prologue = false;
+            self.form = Some(word.to_owned());
+        }
+        if word == "SERVICE" && self.service.is_none() {
+            self.service = Some(at());
+        }
+    }
 }
 
 /// Keywords that add a level to the query's tree.
@@ -205,10 +225,7 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
                 } else {
                     i = end;
                     let word = text[start..end].to_ascii_uppercase();
-                    if prologue && word != "PREFIX" && word != "BASE" {
-                        prologue = false;
-                        screened.form = Some(word.clone());
-                    }
+                    screened.note(&word, &mut prologue, || position(text, start));
                     values_pending |= word == "VALUES";
                     counted = TREE_KEYWORDS.contains(&word.as_str());
                 }
@@ -231,6 +248,16 @@ pub fn screen(text: &str, limits: &SyntaxLimits) -> Result<Screened, Crossing> {
 
 /// The limit crossed at a byte offset, with its line and column.
 fn crossing(text: &str, offset: usize, limit: Exceeded) -> Crossing {
+    let (line, column) = position(text, offset);
+    Crossing {
+        limit,
+        line,
+        column,
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -239,11 +266,7 @@ fn crossing(text: &str, offset: usize, limit: Exceeded) -> Crossing {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |n| n + 1);
     let column = before[line_start..].chars().count() + 1;
-    Crossing {
-        limit,
-        line,
-        column,
-    }
+    (line, column)
 }
 
 /// Letters, digits, `_`, `-` and any non-ASCII byte (names are Unicode).
@@ -439,6 +462,28 @@ mod tests {
         .unwrap_err();
         assert_eq!(crossing.limit, Exceeded::Length(3));
         assert_eq!((crossing.line, crossing.column), (1, 4));
+    }
+
+    #[test]
+    fn the_first_service_keyword_is_found_and_names_are_not_keywords() {
+        let service = |text: &str| screen(text, &SyntaxLimits::DEFAULT).unwrap().service;
+        assert_eq!(
+            service("SELECT * WHERE {\n  service <http://127.0.0.1:1/> { ?s ?p ?o } }"),
+            Some((2, 3))
+        );
+        assert_eq!(
+            service("SELECT * { OPTIONAL { SERVICE SILENT ?x { ?s ?p ?o } } SERVICE <a> {} }"),
+            Some((1, 23))
+        );
+        for text in [
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 3",
+            "SELECT ?service WHERE { ?service a ex:service . ex:x ex:SERVICE ?o . ?s service:x ?o }",
+            "SELECT * WHERE { ?s ?p \"SERVICE { <a> }\" } # SERVICE <http://x>",
+            "SELECT * WHERE { ?s ?p '''a ' '' SERVICE''' FILTER(?s < ?o) }",
+            "SELECT * WHERE { <http://e/service> ?p $service }",
+        ] {
+            assert_eq!(service(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! through in batches of the chosen size; memory is one batch plus the blank-node triples.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
 
@@ -108,10 +109,11 @@ fn blank_node_parts(triples: Vec<Triple>) -> Vec<Vec<Triple>> {
 
 /// A batch as an N-Triples document.
 pub fn ntriples(batch: &[Triple]) -> Vec<u8> {
+    use std::io::Write as _;
     let mut out = Vec::with_capacity(batch.len() * 96);
     for triple in batch {
-        out.extend_from_slice(triple.to_string().as_bytes());
-        out.extend_from_slice(b" .\n");
+        // Writing into a Vec cannot fail.
+        let _ = writeln!(out, "{triple} .");
     }
     out
 }
@@ -123,8 +125,7 @@ pub fn insert_data(graph: &NamedNode, batch: &[Triple]) -> String {
     out.push_str(&graph.to_string());
     out.push_str(" {\n");
     for triple in batch {
-        out.push_str(&triple.to_string());
-        out.push_str(" .\n");
+        let _ = writeln!(out, "{triple} .");
     }
     out.push_str("} }");
     out

@@ -3,6 +3,11 @@
 //! as it is; the projection is assembled once from a few SELECTs ([`super::projection`]) and
 //! kept on disk beside the graph's state — the push id of the push record, or the graph's
 //! triple count for a graph kg did not push — and fetched again when that state changes.
+//!
+//! The graph read is the pushed target and, unless [`RemoteOptions::inference`] is off, the
+//! inferred graph the push sent beside it (`<target>/inferred`), as a local store reads its
+//! default graph and `kg:inferred`. Named graphs keep the store's names (`kg:inferred` too) in
+//! quads and exports; SPARQL sees them at their server IRIs.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -25,7 +30,7 @@ use crate::read::{GraphReader, GraphScope, ReadError, SparqlDataset, Stream};
 use crate::vocab;
 
 /// How a remote graph is read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RemoteOptions {
     /// The graph to read (a push's target); `None`: the one graph the server's push records
     /// name, else the server's default graph.
@@ -34,6 +39,41 @@ pub struct RemoteOptions {
     pub cache: Option<PathBuf>,
     /// Rows per page for every read (`None`: one request, paged only when the server caps it).
     pub page: Option<u64>,
+    /// Whether the inferred graph a push sent is part of the graph read (triples, SPARQL's
+    /// default graph, every-graph quads, the projection's edges), as the local store's
+    /// `kg:inferred` is ([`crate::store::LocalGraph::with_inference`]). On by default.
+    pub inference: bool,
+    /// Called when the projection is fetched from the server rather than taken from the cache.
+    pub on_fetch: Option<fn(&Fetched<'_>)>,
+}
+
+impl Default for RemoteOptions {
+    fn default() -> Self {
+        Self {
+            graph: None,
+            cache: None,
+            page: None,
+            inference: true,
+            on_fetch: None,
+        }
+    }
+}
+
+/// A projection fetched from the server (for [`RemoteOptions::on_fetch`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Fetched<'a> {
+    /// The graph, as messages name it.
+    pub location: &'a str,
+    /// The graph's state the projection is for (`push ID`, or `count N`).
+    pub state: &'a str,
+    /// The state of the projection that was cached before, when one was.
+    pub replaced: Option<&'a str>,
+    /// Its nodes.
+    pub nodes: usize,
+    /// Its edges, inferred ones included.
+    pub edges: usize,
+    /// How long fetching and assembling took.
+    pub elapsed: std::time::Duration,
 }
 
 /// A graph on a SPARQL server, read through [`GraphReader`].
@@ -44,9 +84,11 @@ pub struct RemoteGraph {
     prefixes: Prefixes,
     base: String,
     options: RemoteOptions,
-    /// The named graphs queries see (`named-graph-uri`, which servers such as oxigraph need
-    /// beside `default-graph-uri`): the pushed ones, or every one for a graph kg did not push.
+    /// The named graphs, as the store named them: the pushed ones (less `kg:inferred` without
+    /// inference), or every one on the server for a graph kg did not push.
     named: Vec<NamedNode>,
+    /// The server IRI of the inferred graph the push sent, if it sent one.
+    pushed_inferred: Option<NamedNode>,
     projection: OnceLock<Projection>,
 }
 
@@ -100,6 +142,7 @@ impl RemoteGraph {
         let base = record
             .as_ref()
             .map_or_else(|| vocab::DEFAULT_BASE.to_owned(), |r| r.base.clone());
+        let pushed_inferred = record.as_ref().and_then(PushRecord::inferred_graph);
         let mut remote = Self {
             service,
             graph,
@@ -108,10 +151,16 @@ impl RemoteGraph {
             base,
             options,
             named: Vec::new(),
+            pushed_inferred,
             projection: OnceLock::new(),
         };
         remote.named = match &remote.record {
-            Some(record) => record.named_graphs.clone(),
+            Some(record) => record
+                .named_graphs
+                .iter()
+                .filter(|g| remote.options.inference || g.as_ref() != vocab::kg::INFERRED)
+                .cloned()
+                .collect(),
             None if remote.graph.is_some() => remote.all_named_graphs()?,
             None => Vec::new(),
         };
@@ -144,10 +193,32 @@ impl RemoteGraph {
         self.record.as_ref()
     }
 
+    /// The server IRI of the inferred graph when it is part of the graph read.
+    fn inferred(&self) -> Option<&NamedNode> {
+        self.pushed_inferred
+            .as_ref()
+            .filter(|_| self.options.inference)
+    }
+
+    /// Where a named graph of the store is on the server.
+    fn server_graph(&self, name: &NamedNode) -> NamedNode {
+        self.record
+            .as_ref()
+            .map_or_else(|| name.clone(), |r| r.server_graph(name))
+    }
+
+    /// A pattern in one server graph, or (`None`) in the graph read: the target, with the
+    /// inferred graph as a second branch of a UNION when it is read.
     fn within(&self, graph: Option<&NamedNode>, pattern: &str) -> String {
-        match graph.or(self.graph.as_ref()) {
-            Some(g) => format!("GRAPH {g} {{ {pattern} }}"),
-            None => pattern.to_owned(),
+        if let Some(g) = graph {
+            return format!("GRAPH {g} {{ {pattern} }}");
+        }
+        match (&self.graph, self.inferred()) {
+            (Some(g), Some(i)) => {
+                format!("{{ GRAPH {g} {{ {pattern} }} }} UNION {{ GRAPH {i} {{ {pattern} }} }}")
+            }
+            (Some(g), None) => format!("GRAPH {g} {{ {pattern} }}"),
+            (None, _) => pattern.to_owned(),
         }
     }
 
@@ -190,18 +261,38 @@ impl RemoteGraph {
         cache.join(name)
     }
 
+    /// The projection with the inferred edges (left out afterwards without inference, as
+    /// locally): from the cache when it is for the graph's current state, else fetched.
     fn load_projection(&self) -> Result<Projection, RemoteError> {
         let state = self.state()?;
         let cached = self.options.cache.as_deref().map(|c| self.cache_dir(c));
+        let mut kept = None;
         if let Some(dir) = &cached {
-            let kept = std::fs::read_to_string(dir.join("state")).unwrap_or_default();
-            if kept.trim() == state
+            let text = std::fs::read_to_string(dir.join("state")).unwrap_or_default();
+            if text.trim() == state
                 && let Ok(projection) = projection_file::load(&dir.join("graph.kgp"))
             {
                 return Ok(projection);
             }
+            kept = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         }
-        let projection = assemble(&ServiceRows(self), self.graph.as_ref(), &self.base)?;
+        let started = std::time::Instant::now();
+        let projection = assemble(
+            &ServiceRows(self),
+            self.graph.as_ref(),
+            self.pushed_inferred.as_ref(),
+            &self.base,
+        )?;
+        if let Some(notify) = self.options.on_fetch {
+            notify(&Fetched {
+                location: &self.location(),
+                state: &state,
+                replaced: kept.as_deref(),
+                nodes: projection.node_count(),
+                edges: projection.edge_count(),
+                elapsed: started.elapsed(),
+            });
+        }
         if let Some(dir) = &cached {
             let io = |source| RemoteError::Io {
                 path: dir.clone(),
@@ -313,7 +404,10 @@ impl GraphReader for RemoteGraph {
         if let Some(projection) = self.projection.get() {
             return Ok(projection);
         }
-        let loaded = self.load_projection().map_err(read_error)?;
+        let mut loaded = self.load_projection().map_err(read_error)?;
+        if !self.options.inference {
+            loaded.leave_out_inferred();
+        }
         Ok(self.projection.get_or_init(|| loaded))
     }
 
@@ -330,12 +424,16 @@ impl GraphReader for RemoteGraph {
     }
 
     fn quads(&self, scope: &GraphScope) -> Result<Stream<'_, Quad>, ReadError> {
+        // A named graph is read at its server IRI and keeps the store's name.
         let in_graph = |graph: Option<NamedNode>| -> Result<Stream<'_, Quad>, ReadError> {
-            let name = graph
-                .clone()
-                .map_or(GraphName::DefaultGraph, GraphName::from);
+            let server = match &graph {
+                Some(name) => Some(self.server_graph(name)),
+                // The target alone, not the UNION with the inferred graph.
+                None => self.graph.clone(),
+            };
+            let name = graph.map_or(GraphName::DefaultGraph, GraphName::from);
             let triples = self
-                .pattern_triples(None, None, None, graph.as_ref())
+                .pattern_triples(None, None, None, server.as_ref())
                 .map_err(read_error)?;
             Ok(Box::new(triples.map(move |t| {
                 t.map(|t| t.in_graph(name.clone())).map_err(read_error)
@@ -381,8 +479,8 @@ impl GraphReader for RemoteGraph {
     fn sparql(&self) -> SparqlDataset {
         SparqlDataset::Remote(RemoteDataset {
             service: self.service.clone(),
-            default_graph: self.graph.clone(),
-            named_graphs: self.named.clone(),
+            default_graphs: self.graph.iter().chain(self.inferred()).cloned().collect(),
+            named_graphs: self.named.iter().map(|g| self.server_graph(g)).collect(),
         })
     }
 }

@@ -184,6 +184,9 @@ impl Response {
 struct DigestState {
     challenge: Option<Challenge>,
     count: u32,
+    /// The server asked for Basic once: later requests send it at once rather than each
+    /// meeting a 401 first (and sending its body twice), as browsers do for a realm.
+    basic: bool,
 }
 
 /// A blocking HTTP client with credentials and retries.
@@ -282,6 +285,7 @@ impl Client {
                     .to_ascii_lowercase()
                     .starts_with("basic")
                 {
+                    self.lock_digest().basic = true;
                     Some(basic(user, password.expose()))
                 } else {
                     None
@@ -335,8 +339,9 @@ impl Client {
             } => {
                 let mut state = self.lock_digest();
                 let Some(challenge) = state.challenge.clone() else {
+                    let asked = state.basic;
                     drop(state);
-                    return preemptive_basic.then(|| basic(user, password.expose()));
+                    return (*preemptive_basic || asked).then(|| basic(user, password.expose()));
                 };
                 state.count = state.count.saturating_add(1);
                 let count = state.count;
@@ -431,7 +436,7 @@ impl Client {
         RemoteError::Transport {
             url: display_url(url),
             detail: self.redact(&if timed_out {
-                format!("{error} (raise --timeout)")
+                format!("{error} (raise --http-timeout)")
             } else {
                 error.to_string()
             }),

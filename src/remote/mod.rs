@@ -25,12 +25,12 @@ pub mod sparql;
 
 use std::fmt;
 
-pub use self::graph::{RemoteGraph, RemoteOptions};
+pub use self::graph::{Fetched, RemoteGraph, RemoteOptions};
 pub use self::http::{Client, ClientOptions, Credentials, RetryPolicy, Secret};
 pub use self::push::{
-    Protocol, PushError, PushOptions, PushProgress, PushReport, PushedGraph, push,
+    Protocol, PushError, PushOptions, PushPhases, PushProgress, PushReport, PushedGraph, push,
 };
-pub use self::record::{PushRecord, staging_graph};
+pub use self::record::{PushRecord, inferred_target, staging_graph};
 pub use self::sparql::evaluate;
 
 /// Why a remote call failed.

@@ -9,7 +9,10 @@
 //! - attributes: every literal fact about a node but its labels;
 //! - edges: every triple between two nodes but `rdf:type`; evidence from the statement about
 //!   the triple: each cited sentence (document, number, text), else its document alone, with
-//!   the statement's date (the earliest when rows gave several).
+//!   the statement's date (the earliest when rows gave several);
+//! - inferred edges, from the pushed inferred graph when there is one: each derived relation
+//!   between two nodes that no stated edge links in either direction, with the rule its
+//!   derivation node names (`kg:derivedBy`), one per pair of nodes by the build's rule order.
 //!
 //! What the server cannot tell — the order of a build's input rows — is replaced by IRI order,
 //! so predicate and class numbers (and so the order of equal-length paths over parallel
@@ -17,13 +20,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use oxigraph::model::{Literal, NamedNode, Term};
+use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use oxigraph::sparql::QuerySolution;
 
 use super::RemoteError;
 use crate::graph::{
     EdgeData, Evidence, LiteralTypeData, NameKind, NodeData, Projection, ProjectionData,
 };
+use crate::infer::statement_iri;
 use crate::ingest::literal::stored_form;
 use crate::iri::{decode_id, local_name};
 use crate::names::{PreferredLabel, fold, label_rank};
@@ -42,13 +46,16 @@ pub trait Rows {
     ) -> Result<Box<dyn Iterator<Item = Result<QuerySolution, RemoteError>> + '_>, RemoteError>;
 }
 
-/// The projection of `graph` (`None`: the default graph) with entity ids relative to `base`.
+/// The projection of `graph` (`None`: the default graph) with entity ids relative to `base`,
+/// and the inferred edges of the graph `inferred` (the reasoner's triples and derivations, as a
+/// build writes them to `kg:inferred`) when given.
 ///
 /// # Errors
 /// Remote errors; [`RemoteError::Unexpected`] when the projection exceeds its format's limits.
 pub fn assemble(
     source: &dyn Rows,
     graph: Option<&NamedNode>,
+    inferred: Option<&NamedNode>,
     base: &str,
 ) -> Result<Projection, RemoteError> {
     let within = |pattern: String| match graph {
@@ -58,7 +65,17 @@ pub fn assemble(
     let mut data = ProjectionData::default();
     let node_of = nodes(&mut data, entities(source, &within)?, base);
     let term_labels = literals(source, &within, &mut data, &node_of)?;
-    edges(source, &within, &mut data, &node_of, base)?;
+    let mut predicate_of = edges(source, &within, &mut data, &node_of, base)?;
+    if let Some(inferred) = inferred {
+        derived_edges(
+            source,
+            inferred,
+            &mut data,
+            &node_of,
+            &mut predicate_of,
+            base,
+        )?;
+    }
 
     // Term labels: the ontology's `rdfs:label`, else the local name.
     for (iri, label) in data
@@ -224,14 +241,15 @@ fn literals(
     Ok(term_labels)
 }
 
-/// Edges between nodes, in (subject, object, predicate IRI) order, with their evidence.
+/// Edges between nodes, in (subject, object, predicate IRI) order, with their evidence; gives
+/// back the predicates' index.
 fn edges(
     source: &dyn Rows,
     within: &dyn Fn(String) -> String,
     data: &mut ProjectionData,
     node_of: &HashMap<String, u32>,
     base: &str,
-) -> Result<(), RemoteError> {
+) -> Result<HashMap<String, u32>, RemoteError> {
     let mut edges: Vec<(u32, u32, String)> = Vec::new();
     let links = within(format!(
         "?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ({}, {}, {}, {}, {}, {}, {}))",
@@ -271,6 +289,105 @@ fn edges(
             predicate,
             evidence: evidence.get(&key).cloned().unwrap_or_default(),
             inferred: None,
+        });
+    }
+    Ok(predicate_of)
+}
+
+/// Which derived relation between two nodes becomes their edge, best first: the order of the
+/// build's projection (`ProjectionBuilder::add_derived`), which this must follow for remote
+/// paths to equal local ones (the unit test below compares the two).
+const RULE_ORDER: [&str; 7] = [
+    "eq-rep-s", "eq-rep-o", "prp-trp", "prp-spo2", "prp-symp", "prp-inv1", "prp-inv2",
+];
+
+fn rule_preference(rule: &str) -> usize {
+    RULE_ORDER
+        .iter()
+        .position(|r| *r == rule)
+        .unwrap_or(RULE_ORDER.len())
+}
+
+/// A derived relation that may become the edge of a pair of nodes: (its rule's preference,
+/// predicate, source, target, rule).
+type Candidate = (usize, u32, u32, u32, String);
+
+/// The inferred edges: the relations of the graph `inferred` between two nodes that no stated
+/// edge links in either direction, one per pair, each with the rule of its derivation node.
+fn derived_edges(
+    source: &dyn Rows,
+    inferred: &NamedNode,
+    data: &mut ProjectionData,
+    node_of: &HashMap<String, u32>,
+    predicate_of: &mut HashMap<String, u32>,
+    base: &str,
+) -> Result<(), RemoteError> {
+    let mut rule_of: HashMap<String, String> = HashMap::new();
+    let derivations = format!("GRAPH {inferred} {{ ?d {} ?r }}", kg::DERIVED_BY);
+    for row in source.rows("?d ?r", &derivations)? {
+        let row = row?;
+        if let (Some(Term::NamedNode(d)), Some(Term::NamedNode(r))) = (row.get("d"), row.get("r"))
+            && let Some(rule) = r.as_str().strip_prefix(kg::NAMESPACE)
+        {
+            rule_of.insert(d.as_str().to_owned(), rule.to_owned());
+        }
+    }
+    let linked: HashSet<(u32, u32)> = data
+        .edges
+        .iter()
+        .map(|e| (e.source.min(e.target), e.source.max(e.target)))
+        .collect();
+    let relations = format!(
+        "GRAPH {inferred} {{ ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ({}, {})) }}",
+        rdf::TYPE,
+        kg::DERIVED_BY
+    );
+    let mut chosen: HashMap<(u32, u32), Candidate> = HashMap::new();
+    for row in source.rows("?s ?p ?o", &relations)? {
+        let row = row?;
+        let (Some(Term::NamedNode(s)), Some(Term::NamedNode(p)), Some(Term::NamedNode(o))) =
+            (row.get("s"), row.get("p"), row.get("o"))
+        else {
+            continue;
+        };
+        let (Some(&source), Some(&target)) = (node_of.get(s.as_str()), node_of.get(o.as_str()))
+        else {
+            continue;
+        };
+        let pair = (source.min(target), source.max(target));
+        if source == target || linked.contains(&pair) {
+            continue;
+        }
+        let triple = Triple::new(s.clone(), p.clone(), o.clone());
+        let Some(rule) = rule_of.get(statement_iri(base, &triple).as_str()) else {
+            continue;
+        };
+        let predicate = intern(predicate_of, &mut data.predicates, p.as_str());
+        let candidate = (
+            rule_preference(rule),
+            predicate,
+            source,
+            target,
+            rule.clone(),
+        );
+        chosen
+            .entry(pair)
+            .and_modify(|kept| {
+                if (candidate.0, candidate.1, candidate.2) < (kept.0, kept.1, kept.2) {
+                    *kept = candidate.clone();
+                }
+            })
+            .or_insert(candidate);
+    }
+    let mut chosen: Vec<Candidate> = chosen.into_values().collect();
+    chosen.sort_by_key(|c| (c.2, c.3, c.1));
+    for (_, predicate, source, target, rule) in chosen {
+        data.edges.push(EdgeData {
+            source,
+            target,
+            predicate,
+            evidence: Vec::new(),
+            inferred: Some(rule),
         });
     }
     Ok(())
@@ -425,7 +542,7 @@ mod tests {
     use crate::read::GraphReader as _;
     use crate::store::{LocalGraph, StoreDir};
 
-    type EdgeView = (String, String, String, Vec<Evidence>);
+    type EdgeView = (String, String, String, Vec<Evidence>, Option<String>);
 
     fn edges(projection: &Projection) -> Vec<EdgeView> {
         let mut out: Vec<EdgeView> = projection
@@ -436,6 +553,7 @@ mod tests {
                     projection.predicate(e.predicate()).iri.to_owned(),
                     projection.node(e.target()).iri().to_owned(),
                     e.evidence().collect(),
+                    e.inferred().map(str::to_owned),
                 )
             })
             .collect();
@@ -466,7 +584,7 @@ mod tests {
         else {
             unreachable!("a local graph")
         };
-        let remote = assemble(&StoreRows(&store_handle), None, &local.meta().base).unwrap();
+        let remote = assemble(&StoreRows(&store_handle), None, None, &local.meta().base).unwrap();
         let nodes = |p: &Projection| {
             p.nodes()
                 .map(|n| {
@@ -503,5 +621,45 @@ mod tests {
             n
         };
         assert_eq!(names(&remote), names(built));
+    }
+
+    /// With the reasoner's graph, the inferred edges (their pairs, predicates and rules) are
+    /// the build's, and leaving them out gives the stated projection back.
+    #[test]
+    fn the_inferred_edges_reassemble_as_built() {
+        use crate::infer::{InferenceOptions, InferenceStage};
+        let dir = tempfile::tempdir().unwrap();
+        let store = StoreDir::new(dir.path().join("store"));
+        let options = BuildOptions {
+            stages: vec![std::sync::Arc::new(InferenceStage::new(
+                InferenceOptions::default(),
+            ))],
+            ..BuildOptions::default()
+        };
+        build(&Inputs::embedded(), &store, &options, &|_| {}).unwrap();
+        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        let built = local.projection().unwrap();
+        #[allow(irrefutable_let_patterns)]
+        let crate::read::SparqlDataset::Local {
+            store: store_handle,
+            ..
+        } = local.sparql()
+        else {
+            unreachable!("a local graph")
+        };
+        let mut remote = assemble(
+            &StoreRows(&store_handle),
+            None,
+            Some(&kg::INFERRED.into_owned()),
+            &local.meta().base,
+        )
+        .unwrap();
+        let built_edges = edges(built);
+        let inferred = built_edges.iter().filter(|e| e.4.is_some()).count();
+        assert!(inferred > 0, "the embedded graph has inferred edges");
+        assert_eq!(edges(&remote), built_edges);
+        remote.leave_out_inferred();
+        let stated: Vec<EdgeView> = built_edges.into_iter().filter(|e| e.4.is_none()).collect();
+        assert_eq!(edges(&remote), stated);
     }
 }

@@ -1,8 +1,8 @@
 //! `kg push`: sends every graph of a store to a SPARQL server so that readers never see half of
 //! one.
 //!
-//! 1. Counts the local triples of each graph: the default graph goes to the target graph
-//!    (`--graph`), each named graph to its own IRI (skipped ones aside).
+//! 1. Lists the graphs: the default graph goes to the target graph (`--graph`), each named
+//!    graph to its own IRI (skipped ones aside). Local triples are counted as they are sent.
 //! 2. Checks the targets: one that already holds triples is refused unless `replace`.
 //! 3. For each graph: clears its staging graph ([`staging_graph`]), then streams batches into it,
 //!    by Graph Store POST (N-Triples) or, where the server has no Graph Store, `INSERT DATA`.
@@ -14,13 +14,17 @@
 //! A push that stops anywhere before step 4 (killed, server gone, credentials refused) leaves the
 //! targets as they were and at most the staging graphs: the next `kg push` clears those and
 //! starts over. Batches are not resumed.
+//!
+//! Without staging ([`PushOptions::staging`] off, for empty targets only) step 3 loads straight
+//! into the targets and step 4 only writes the record: no `MOVE`, which on oxigraph copies every
+//! triple in one transaction, but a stopped push leaves part of a target.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
 
 use super::batch::{Batcher, insert_data, ntriples};
-use super::record::{PushRecord, staging_graph};
+use super::record::{PushRecord, inferred_target, staging_graph};
 use super::sparql::Service;
 use super::{RemoteError, digest};
 use crate::read::{GraphReader, GraphScope, ReadError};
@@ -65,6 +69,9 @@ pub struct PushOptions {
     pub skip: Vec<NamedNode>,
     /// Replace target graphs that hold triples (else they are refused).
     pub replace: bool,
+    /// Load into staging graphs and move them in at the end (readers never see half a graph);
+    /// `false`: straight into the targets, which must be empty (not with `replace`).
+    pub staging: bool,
     /// Triples per request; `None`: [`GRAPH_STORE_BATCH`] or [`UPDATE_BATCH`].
     pub batch_size: Option<usize>,
     /// How triples are sent.
@@ -73,12 +80,14 @@ pub struct PushOptions {
     pub verify: bool,
     /// The base IRI of entities, for the push record.
     pub base: String,
+    /// Triples to send in all, as far as the caller knows (for progress only).
+    pub expected: Option<u64>,
 }
 
 /// What a push reports as it goes.
 #[derive(Debug, Clone, Copy)]
 pub enum PushProgress<'a> {
-    /// Counting the local triples.
+    /// Counting the local triples (no longer a pass of its own: not sent).
     Counting,
     /// Counted: this many triples to send in all.
     Total(u64),
@@ -118,6 +127,25 @@ pub struct PushReport {
     pub push_id: String,
     /// Named graphs of an earlier push that this one dropped.
     pub dropped: Vec<NamedNode>,
+    /// Where the time went.
+    pub phases: PushPhases,
+}
+
+/// Where the time of a push went (wall clock, one phase after the other).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PushPhases {
+    /// Listing the graphs, checking the targets, reading the earlier push record.
+    pub planning: Duration,
+    /// Reading the local store and cutting it into batches (loading, requests aside).
+    pub reading: Duration,
+    /// Writing batches as N-Triples or `INSERT DATA`.
+    pub serializing: Duration,
+    /// In the batches' requests: sending them and waiting for the server to load them.
+    pub requests: Duration,
+    /// The update that moves the staging graphs in and writes the push record.
+    pub swapping: Duration,
+    /// Counting the targets on the server.
+    pub checking: Duration,
 }
 
 /// Why a push failed.
@@ -147,6 +175,16 @@ pub enum PushError {
         #[source]
         source: RemoteError,
     },
+    #[error(
+        "the push stopped while loading {graph} directly (without staging): {source}\nthe target holds part of the push: run kg push again with --replace"
+    )]
+    StoppedDirect {
+        graph: NamedNode,
+        #[source]
+        source: RemoteError,
+    },
+    #[error("replacing a graph needs staging: --replace and --no-staging do not go together")]
+    ReplaceWithoutStaging,
     #[error("the server has no Graph Store at {0} (choose --protocol update or auto)")]
     NoGraphStore(String),
     #[error("the server holds other counts than the store:\n{}", mismatch_lines(.0))]
@@ -179,6 +217,10 @@ pub fn push(
     options: &PushOptions,
     progress: &dyn Fn(PushProgress<'_>),
 ) -> Result<PushReport, PushError> {
+    if options.replace && !options.staging {
+        return Err(PushError::ReplaceWithoutStaging);
+    }
+    let started = Instant::now();
     let graphs = plan(source, options, progress)?;
 
     // Nothing is written before every target has been checked (and the credentials with it).
@@ -195,50 +237,82 @@ pub fn push(
         .into_iter()
         .find(|r| r.graph == options.graph);
 
+    let mut phases = PushPhases {
+        planning: started.elapsed(),
+        ..PushPhases::default()
+    };
+    let loading = Instant::now();
     let mut loader = Loader {
         service,
         protocol: options.protocol,
         batch_size: options.batch_size,
         batches: 0,
         sent: 0,
+        no_transaction: false,
+        serializing: Duration::ZERO,
+        requests: Duration::ZERO,
         progress,
     };
-    for graph in &graphs {
-        if graph.local == 0 {
-            continue;
-        }
-        let staging = staging_graph(&graph.target);
-        progress(PushProgress::Graph(&graph.target));
-        let stopped = |source: RemoteError| PushError::Stopped {
-            graph: graph.target.clone(),
-            staging: staging.clone(),
-            source,
+    let mut graphs = graphs;
+    for graph in &mut graphs {
+        let staging = if options.staging {
+            staging_graph(&graph.target)
+        } else {
+            graph.target.clone()
         };
-        service
-            .update(&format!("DROP SILENT GRAPH {staging}"))
-            .map_err(stopped)?;
-        loader.load(source, graph, &staging).map_err(|e| match e {
+        progress(PushProgress::Graph(&graph.target));
+        let stopped = |source: RemoteError| {
+            if options.staging {
+                PushError::Stopped {
+                    graph: graph.target.clone(),
+                    staging: staging.clone(),
+                    source,
+                }
+            } else {
+                PushError::StoppedDirect {
+                    graph: graph.target.clone(),
+                    source,
+                }
+            }
+        };
+        if options.staging {
+            service
+                .update(&format!("DROP SILENT GRAPH {staging}"))
+                .map_err(stopped)?;
+        }
+        let triples = loader.load(source, graph, &staging).map_err(|e| match e {
             PushError::Remote(e) => stopped(e),
             e => e,
         })?;
+        graph.local = triples;
     }
 
+    phases.serializing = loader.serializing;
+    phases.requests = loader.requests;
+    phases.reading = loading
+        .elapsed()
+        .saturating_sub(loader.serializing + loader.requests);
     progress(PushProgress::Swapping);
+    let swapping = Instant::now();
     let (push_id, dropped) = swap(source, service, options, &graphs, earlier)?;
+    phases.swapping = swapping.elapsed();
     let mut report = PushReport {
         protocol: loader.protocol,
         batches: loader.batches,
         graphs,
         push_id,
         dropped,
+        phases,
     };
     if !options.verify {
         return Ok(report);
     }
     progress(PushProgress::Checking);
+    let checking = Instant::now();
     for graph in &mut report.graphs {
         graph.remote = Some(service.count(&graph.target)?);
     }
+    report.phases.checking = checking.elapsed();
     if report.graphs.iter().any(|g| g.remote != Some(g.local)) {
         return Err(PushError::Mismatch(report.graphs));
     }
@@ -281,16 +355,11 @@ fn plan(
             remote: None,
         });
     }
-    progress(PushProgress::Counting);
-    for graph in &mut graphs {
-        let mut count = 0;
-        for quad in source.quads(&scope(graph))? {
-            quad?;
-            count += 1;
-        }
-        graph.local = count;
+    // The local triples are counted while they are sent (one read of the store, not two);
+    // the progress bar gets the caller's estimate.
+    if let Some(expected) = options.expected {
+        progress(PushProgress::Total(expected));
     }
-    progress(PushProgress::Total(graphs.iter().map(|g| g.local).sum()));
     Ok(graphs)
 }
 
@@ -322,11 +391,14 @@ fn swap(
     };
     let mut update: Vec<String> = graphs
         .iter()
-        .map(|g| {
+        .filter_map(|g| {
             if g.local == 0 {
-                format!("DROP SILENT GRAPH {}", g.target)
+                Some(format!("DROP SILENT GRAPH {}", g.target))
             } else {
-                format!("MOVE {} TO {}", staging_graph(&g.target), g.target)
+                // Without staging the triples are in the target already.
+                options
+                    .staging
+                    .then(|| format!("MOVE {} TO {}", staging_graph(&g.target), g.target))
             }
         })
         .collect();
@@ -350,6 +422,10 @@ struct Loader<'a> {
     batch_size: Option<usize>,
     batches: u64,
     sent: u64,
+    /// The server is oxigraph: Graph Store POSTs skip its per-request transaction.
+    no_transaction: bool,
+    serializing: Duration,
+    requests: Duration,
     progress: &'a dyn Fn(PushProgress<'_>),
 }
 
@@ -361,15 +437,19 @@ impl Loader<'_> {
         })
     }
 
+    /// Loads one graph; gives back its number of triples (counted as they go: the store is
+    /// read once).
     fn load(
         &mut self,
         source: &dyn GraphReader,
         graph: &PushedGraph,
         staging: &NamedNode,
-    ) -> Result<(), PushError> {
+    ) -> Result<u64, PushError> {
         let mut batcher = Batcher::new(self.size());
+        let mut count = 0;
         for quad in source.quads(&scope(graph))? {
             let quad = quad?;
+            count += 1;
             debug_assert!(
                 quad.graph_name == GraphName::DefaultGraph || graph.source.is_some(),
                 "a quad of another graph"
@@ -381,13 +461,25 @@ impl Loader<'_> {
         for batch in batcher.finish() {
             self.send(staging, &batch)?;
         }
-        Ok(())
+        Ok(count)
     }
 
     fn send(&mut self, staging: &NamedNode, batch: &[Triple]) -> Result<(), PushError> {
         if self.protocol != Protocol::Update {
-            if self.service.graph_store_post(staging, &ntriples(batch))? {
+            let at = Instant::now();
+            let body = ntriples(batch);
+            self.serializing += at.elapsed();
+            let at = Instant::now();
+            let posted = self
+                .service
+                .graph_store_post(staging, &body, self.no_transaction);
+            self.requests += at.elapsed();
+            let posted = posted?;
+            if let Some(server) = posted {
                 self.protocol = Protocol::GraphStore;
+                // The staging graph need not be loaded atomically (the swap is): oxigraph's
+                // bulk loader takes the next batches.
+                self.no_transaction = server.starts_with("Oxigraph/");
                 self.accepted(batch.len());
                 return Ok(());
             }
@@ -404,7 +496,13 @@ impl Loader<'_> {
         }
         let size = self.batch_size.unwrap_or(UPDATE_BATCH);
         for chunk in batch.chunks(size.max(1)) {
-            self.service.update(&insert_data(staging, chunk))?;
+            let at = Instant::now();
+            let update = insert_data(staging, chunk);
+            self.serializing += at.elapsed();
+            let at = Instant::now();
+            let done = self.service.update(&update);
+            self.requests += at.elapsed();
+            done?;
             self.accepted(chunk.len());
         }
         Ok(())
@@ -443,18 +541,6 @@ fn date_time(seconds: u64) -> String {
         rest % 3_600 / 60,
         rest % 60
     )
-}
-
-/// Where kg push sends the inferred graph of a store pushed to `target`: `<target>/inferred`
-/// (`<target>inferred` when the target ends with `/` or `#`).
-pub fn inferred_target(target: &NamedNode) -> NamedNode {
-    let iri = target.as_str();
-    let joint = if iri.ends_with('/') || iri.ends_with('#') {
-        ""
-    } else {
-        "/"
-    };
-    NamedNode::new_unchecked(format!("{iri}{joint}inferred"))
 }
 
 #[cfg(test)]

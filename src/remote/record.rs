@@ -18,7 +18,7 @@ use oxigraph::model::{Literal, NamedNode, Term};
 use super::RemoteError;
 use super::sparql::Service;
 use crate::iri::Prefixes;
-use crate::vocab::xsd;
+use crate::vocab::{kg, xsd};
 
 /// The terms of the record (kg's provenance namespace, `ontology/kg.ttl` does not declare them).
 mod terms {
@@ -48,6 +48,19 @@ pub fn staging_graph(target: &NamedNode) -> NamedNode {
     NamedNode::new_unchecked(format!("{}-kg-staging", target.as_str()))
 }
 
+/// Where kg push sends the inferred graph of a store pushed to `target`: `<target>/inferred`
+/// (`<target>inferred` when the target ends with `/` or `#`). kg's inferred graph has one IRI in
+/// every store; on a server shared by several graphs each push keeps its own.
+pub fn inferred_target(target: &NamedNode) -> NamedNode {
+    let iri = target.as_str();
+    let joint = if iri.ends_with('/') || iri.ends_with('#') {
+        ""
+    } else {
+        "/"
+    };
+    NamedNode::new_unchecked(format!("{iri}{joint}inferred"))
+}
+
 /// What a push recorded about one target graph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushRecord {
@@ -68,6 +81,24 @@ pub struct PushRecord {
 }
 
 impl PushRecord {
+    /// Where one of the store's named graphs (as [`Self::named_graphs`] names it) is on the
+    /// server: `kg:inferred` under the target ([`inferred_target`]), the others at their own IRI.
+    pub fn server_graph(&self, name: &NamedNode) -> NamedNode {
+        if name.as_ref() == kg::INFERRED {
+            inferred_target(&self.graph)
+        } else {
+            name.clone()
+        }
+    }
+
+    /// The server IRI of the pushed inferred graph, when the push sent one.
+    pub fn inferred_graph(&self) -> Option<NamedNode> {
+        self.named_graphs
+            .iter()
+            .any(|g| g.as_ref() == kg::INFERRED)
+            .then(|| inferred_target(&self.graph))
+    }
+
     /// The update that replaces the record of this graph (a part of the swap's update).
     pub fn update(&self) -> String {
         let graph = &self.graph;

@@ -27,7 +27,7 @@ use crate::iri::Prefixes;
 const LONGEST_GET: usize = 4_000;
 
 /// What SELECT and ASK answers are asked for: XML, which every server writes (Virtuoso's
-/// blank node labels are mended on the way, see [`BlankNodeIds`]).
+/// blank node labels and raw whitespace are mended on the way, see [`ResultsXmlMender`]).
 const RESULTS_ACCEPT: &str =
     "application/sparql-results+xml, application/sparql-results+json;q=0.9";
 /// What CONSTRUCT and DESCRIBE answers are asked for.
@@ -48,9 +48,10 @@ pub struct Service {
 pub struct RemoteDataset {
     /// The service.
     pub service: Service,
-    /// The graph that is the default graph of queries (`None`: the server's own default).
-    pub default_graph: Option<NamedNode>,
-    /// The named graphs queries see, when `default_graph` is set.
+    /// The graphs whose merge is the default graph of queries (none: the server's own
+    /// default): the target, and its inferred graph when read.
+    pub default_graphs: Vec<NamedNode>,
+    /// The named graphs queries see (their server IRIs), when `default_graphs` are set.
     pub named_graphs: Vec<NamedNode>,
 }
 
@@ -83,13 +84,15 @@ impl Service {
     pub fn query_raw(
         &self,
         text: &str,
-        dataset: Option<(&NamedNode, &[NamedNode])>,
+        dataset: Option<(&[NamedNode], &[NamedNode])>,
         accept: &str,
         timeout: Option<Duration>,
     ) -> Result<Response, RemoteError> {
         let mut params: Vec<(&str, &str)> = vec![("query", text)];
-        if let Some((default, named)) = dataset {
-            params.push(("default-graph-uri", default.as_str()));
+        if let Some((defaults, named)) = dataset {
+            for graph in defaults {
+                params.push(("default-graph-uri", graph.as_str()));
+            }
             for graph in named {
                 params.push(("named-graph-uri", graph.as_str()));
             }
@@ -219,27 +222,40 @@ impl Service {
         }
     }
 
-    /// Graph Store POST (adds) of an N-Triples body to a named graph. `Ok(false)` when the
-    /// server has no Graph Store there (404, 405, 501).
+    /// Graph Store POST (adds) of an N-Triples body to a named graph. `Ok(None)` when the
+    /// server has no Graph Store there (404, 405, 501), else the server's `Server` header.
+    /// With `no_transaction`, oxigraph's parameter of that name is added: the server loads the
+    /// body with its bulk loader instead of in one transaction (not atomic, many times
+    /// faster); only for a server that said it is oxigraph.
     ///
     /// # Errors
     /// Transport, credentials and other status errors.
-    pub fn graph_store_post(&self, graph: &NamedNode, body: &[u8]) -> Result<bool, RemoteError> {
+    pub fn graph_store_post(
+        &self,
+        graph: &NamedNode,
+        body: &[u8],
+        no_transaction: bool,
+    ) -> Result<Option<String>, RemoteError> {
         let Some(url) = &self.endpoint.graph_store else {
-            return Ok(false);
+            return Ok(None);
         };
+        let mut query = vec![("graph", graph.as_str())];
+        if no_transaction {
+            query.push(("no_transaction", ""));
+        }
         let response = self.client.send(&Request {
-            query: &[("graph", graph.as_str())],
+            query: &query,
             body: Body::Bytes(body, "application/n-triples"),
             accept: Some("*/*"),
             ..Request::new("POST", url)
         })?;
         match response.status {
             200..=299 => {
+                let server = response.header("server").unwrap_or_default().to_owned();
                 drain(response);
-                Ok(true)
+                Ok(Some(server))
             }
-            404 | 405 | 501 => Ok(false),
+            404 | 405 | 501 => Ok(None),
             _ => Err(self.url_error(url, response)),
         }
     }
@@ -262,7 +278,7 @@ fn parse_results(
     let format =
         QueryResultsFormat::from_media_type(&media_type).unwrap_or(QueryResultsFormat::Xml);
     let body: Box<dyn Read + Send> = if format == QueryResultsFormat::Xml {
-        Box::new(BlankNodeIds::new(response.body))
+        Box::new(ResultsXmlMender::new(response.body))
     } else {
         response.body
     };
@@ -398,11 +414,10 @@ pub fn evaluate(
         .map_err(|e| QueryEvaluationError::Service(Box::new(e)))?;
     let names_dataset = query.dataset().is_some();
     let graph_query = matches!(query, Query::Construct { .. } | Query::Describe { .. });
-    let params = dataset
-        .default_graph
-        .as_ref()
-        .filter(|_| !names_dataset)
-        .map(|g| (g, dataset.named_graphs.as_slice()));
+    let params = (!names_dataset && !dataset.default_graphs.is_empty()).then_some((
+        dataset.default_graphs.as_slice(),
+        dataset.named_graphs.as_slice(),
+    ));
     let service = &dataset.service;
     let accept = if graph_query {
         GRAPH_ACCEPT
@@ -481,11 +496,18 @@ fn declared_prefixes(text: &str) -> Vec<String> {
     found
 }
 
-/// Mends blank node labels in SPARQL XML results: Virtuoso writes `<bnode>nodeID://b10000</bnode>`,
-/// which no RDF syntax accepts as a label; such a label becomes `x` and the hex of its bytes (one
-/// label, one mended label). Valid labels pass unchanged. In XML, `<bnode>` can only be markup
-/// (a `<` in text is escaped), so the scan cannot touch a literal.
-pub struct BlankNodeIds<R> {
+/// Mends SPARQL XML results from servers such as Virtuoso before oxigraph's parser reads them:
+///
+/// - blank node labels: Virtuoso writes `<bnode>nodeID://b10000</bnode>`, which no RDF syntax
+///   accepts as a label; such a label becomes `x` and the hex of its bytes (one label, one
+///   mended label). Valid labels pass unchanged.
+/// - whitespace in literals: the parser trims the text of an element, so a literal that ends
+///   (or starts) with a newline or a space, written raw as Virtuoso does, lost it; inside
+///   `<literal>` whitespace becomes character references (`&#10;`), which it keeps.
+///
+/// In XML, `<bnode>` and `<literal` can only be markup (a `<` in text is escaped), so the scan
+/// cannot touch a literal's text other than its whitespace.
+pub struct ResultsXmlMender<R> {
     inner: R,
     input: Vec<u8>,
     output: Vec<u8>,
@@ -493,11 +515,13 @@ pub struct BlankNodeIds<R> {
     eof: bool,
 }
 
-const OPEN: &[u8] = b"<bnode>";
+const BNODE: &[u8] = b"<bnode>";
+const LITERAL: &[u8] = b"<literal";
+const LITERAL_END: &[u8] = b"</literal>";
 /// Bytes read from the inner reader at a time.
 const CHUNK: usize = 64 * 1024;
 
-impl<R: Read> BlankNodeIds<R> {
+impl<R: Read> ResultsXmlMender<R> {
     /// Wraps a reader of SPARQL XML results.
     pub fn new(inner: R) -> Self {
         Self {
@@ -514,44 +538,86 @@ impl<R: Read> BlankNodeIds<R> {
         let mut start = 0;
         loop {
             let rest = &self.input[start..];
-            let Some(open) = find(rest, OPEN) else {
-                // Keep a possible start of `<bnode>` for the next read.
-                let keep = if self.eof {
-                    0
-                } else {
-                    (OPEN.len() - 1).min(rest.len())
-                };
-                let upto = rest.len() - keep;
-                self.output.extend_from_slice(&rest[..upto]);
-                start += upto;
-                break;
+            let bnode = find(rest, BNODE);
+            let literal = find(rest, LITERAL);
+            let open = match (bnode, literal) {
+                (Some(b), Some(l)) => b.min(l),
+                (Some(at), None) | (None, Some(at)) => at,
+                (None, None) => {
+                    // Keep a possible start of a marker for the next read.
+                    let keep = if self.eof {
+                        0
+                    } else {
+                        (LITERAL.len() - 1).min(rest.len())
+                    };
+                    let upto = rest.len() - keep;
+                    self.output.extend_from_slice(&rest[..upto]);
+                    start += upto;
+                    break;
+                }
             };
-            let label_start = open + OPEN.len();
-            let Some(close) = rest[label_start..].iter().position(|&b| b == b'<') else {
-                if self.eof {
+            let done = if bnode == Some(open) {
+                Self::bnode(rest, open, &mut self.output)
+            } else {
+                Self::literal(rest, open, &mut self.output)
+            };
+            match done {
+                Some(used) => start += used,
+                // The element is not whole yet: wait for more, or pass it as it is at the end.
+                None if self.eof => {
                     self.output.extend_from_slice(rest);
                     start += rest.len();
-                } else {
+                    break;
+                }
+                None => {
                     self.output.extend_from_slice(&rest[..open]);
                     start += open;
-                }
-                break;
-            };
-            let label = &rest[label_start..label_start + close];
-            self.output.extend_from_slice(&rest[..label_start]);
-            match std::str::from_utf8(label) {
-                Ok(text) if BlankNode::new(text).is_ok() => self.output.extend_from_slice(label),
-                _ => {
-                    self.output.push(b'x');
-                    for byte in label {
-                        self.output
-                            .extend_from_slice(format!("{byte:02x}").as_bytes());
-                    }
+                    break;
                 }
             }
-            start += label_start + close;
         }
         self.input.drain(..start);
+    }
+
+    /// Writes `rest` up to the end of the `<bnode>` label at `open`, mended; `None` when the
+    /// label is not whole yet. Gives back the bytes used.
+    fn bnode(rest: &[u8], open: usize, output: &mut Vec<u8>) -> Option<usize> {
+        let label_start = open + BNODE.len();
+        let close = rest[label_start..].iter().position(|&b| b == b'<')?;
+        let label = &rest[label_start..label_start + close];
+        output.extend_from_slice(&rest[..label_start]);
+        match std::str::from_utf8(label) {
+            Ok(text) if BlankNode::new(text).is_ok() => output.extend_from_slice(label),
+            _ => {
+                output.push(b'x');
+                for byte in label {
+                    output.extend_from_slice(format!("{byte:02x}").as_bytes());
+                }
+            }
+        }
+        Some(label_start + close)
+    }
+
+    /// Writes `rest` up to the end of the text of the `<literal` element at `open`, its
+    /// whitespace as character references; `None` when the element is not whole yet.
+    fn literal(rest: &[u8], open: usize, output: &mut Vec<u8>) -> Option<usize> {
+        let tag_end = open + rest[open..].iter().position(|&b| b == b'>')? + 1;
+        if rest[tag_end - 2] == b'/' {
+            output.extend_from_slice(&rest[..tag_end]);
+            return Some(tag_end);
+        }
+        let close = tag_end + find(&rest[tag_end..], LITERAL_END)?;
+        output.extend_from_slice(&rest[..tag_end]);
+        for &byte in &rest[tag_end..close] {
+            match byte {
+                b' ' => output.extend_from_slice(b"&#32;"),
+                b'\t' => output.extend_from_slice(b"&#9;"),
+                b'\n' => output.extend_from_slice(b"&#10;"),
+                b'\r' => output.extend_from_slice(b"&#13;"),
+                _ => output.push(byte),
+            }
+        }
+        Some(close)
     }
 }
 
@@ -559,7 +625,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-impl<R: Read> Read for BlankNodeIds<R> {
+impl<R: Read> Read for ResultsXmlMender<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.served == self.output.len() {
             self.output.clear();
@@ -601,7 +667,7 @@ mod tests {
             }
         }
         let mut out = String::new();
-        BlankNodeIds::new(Chunks(input.as_bytes(), chunk))
+        ResultsXmlMender::new(Chunks(input.as_bytes(), chunk))
             .read_to_string(&mut out)
             .unwrap();
         out
@@ -617,10 +683,32 @@ mod tests {
     }
 
     #[test]
+    fn keeps_whitespace_at_the_ends_of_literals() {
+        let input = "<literal xml:lang=\"en\"> a b\n</literal><literal/><literal datatype=\"urn:d\">c\t</literal>";
+        let expected = "<literal xml:lang=\"en\">&#32;a&#32;b&#10;</literal><literal/><literal datatype=\"urn:d\">c&#9;</literal>";
+        for chunk in [1, 2, 5, 9, 64, 100_000] {
+            assert_eq!(mend(input, chunk), expected, "chunk {chunk}");
+        }
+        // What Virtuoso writes: the newline at the end was lost before the mending.
+        let xml = "<?xml version=\"1.0\"?><sparql xmlns=\"http://www.w3.org/2005/sparql-results#\"><head><variable name=\"o\"/></head><results><result><binding name=\"o\"><literal>x\n</literal></binding></result></results></sparql>";
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Xml)
+            .for_reader(ResultsXmlMender::new(xml.as_bytes()))
+            .unwrap();
+        let ReaderQueryResultsParserOutput::Solutions(mut solutions) = parsed else {
+            panic!("solutions expected");
+        };
+        let first = solutions.next().unwrap().unwrap();
+        let Some(Term::Literal(literal)) = first.get("o") else {
+            panic!("a literal expected");
+        };
+        assert_eq!(literal.value(), "x\n");
+    }
+
+    #[test]
     fn parses_mended_results() {
         let xml = r#"<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/></head><results><result><binding name="s"><bnode>nodeID://b1</bnode></binding></result></results></sparql>"#;
         let parsed = QueryResultsParser::from_format(QueryResultsFormat::Xml)
-            .for_reader(BlankNodeIds::new(xml.as_bytes()))
+            .for_reader(ResultsXmlMender::new(xml.as_bytes()))
             .unwrap();
         let ReaderQueryResultsParserOutput::Solutions(mut solutions) = parsed else {
             panic!("solutions expected");

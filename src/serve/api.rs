@@ -121,6 +121,12 @@ fn done(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// `/api/load`: the SPARQL queries running and waiting, and the API answers being computed
+/// and waiting, at this moment (not itself queued, so it answers under overload).
+pub async fn load(State(state): State<Arc<AppState>>) -> Response {
+    json_answer(&state.load())
+}
+
 /// What the server holds: its generation, title, prefixes, counts and limits.
 pub async fn info(State(state): State<Arc<AppState>>) -> Response {
     let limits = state.config.limits.clone();

@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::body::{ApiError, ChannelWriter, channel_body};
 use super::generation::{Current, Opened};
-use super::pool::{Pool, Queued};
+use super::pool::{Load, Pool, Queued};
 use super::{Event, ServeConfig, api, assets, download, graph_store, sparql};
 
 /// The Content Security Policy of every response: nothing but this server's own files, no
@@ -92,6 +92,14 @@ impl AppState {
         .map_err(|e| ApiError::internal(format!("the answer failed: {e}")))?
     }
 
+    /// How busy the SPARQL workers and the API slots are now.
+    pub fn load(&self) -> serde_json::Value {
+        serde_json::json!({
+            "sparql": self.pool.load(),
+            "api": Load::of(&self.api_permits, self.config.limits.api.max(1), &self.api_waiting),
+        })
+    }
+
     /// Streams a body written on the blocking pool (an export, a graph): `check` runs first
     /// and may refuse with an error status; then `write` streams, holding its API slot until
     /// it ends. An error once bytes are on the way breaks the body off.
@@ -140,6 +148,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sparql", get(sparql::get).post(sparql::post))
         .route("/store", get(graph_store::get))
         .route("/api/info", get(api::info))
+        .route("/api/load", get(api::load))
         .route("/api/suggest", get(api::suggest))
         .route("/api/lookup", get(api::lookup))
         .route("/api/path", get(api::path))

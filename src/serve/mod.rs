@@ -4,8 +4,9 @@
 //!
 //! - [`sparql`] answers `/sparql` (GET, form POST, direct POST) through the [`pool`] of worker
 //!   processes ([`worker`], the same binary re-executed), so a query that outlives its timeout
-//!   or its memory cap is stopped by killing its worker; [`guard`] refuses deep nesting and
-//!   `SERVICE` before any parser runs; [`negotiate`] picks the format;
+//!   or its memory cap is stopped by killing its worker; the text is screened first as `kg
+//!   query` screens it ([`crate::query::screen`]: too long, too deep, `SERVICE`), before any
+//!   parser runs; [`negotiate`] picks the format;
 //! - [`graph_store`] streams the default graph, a named graph or the inferred graph;
 //! - [`api`] answers lookups, paths, neighbourhoods and ranks in process, on a bounded
 //!   blocking pool; [`download`] streams exports;
@@ -21,7 +22,6 @@ pub mod description;
 pub mod download;
 pub mod generation;
 pub mod graph_store;
-pub mod guard;
 pub mod negotiate;
 mod params;
 pub mod pool;

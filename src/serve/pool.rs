@@ -189,6 +189,32 @@ impl Pool {
     }
 }
 
+impl Pool {
+    /// Queries running and requests waiting for a worker now.
+    pub fn load(&self) -> Load {
+        Load::of(&self.permits, self.config.workers.max(1), &self.waiting)
+    }
+}
+
+/// How busy a bounded pool is at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Load {
+    /// Slots in use.
+    pub running: usize,
+    /// Requests waiting for a slot.
+    pub waiting: usize,
+}
+
+impl Load {
+    pub(super) fn of(permits: &Semaphore, size: usize, waiting: &AtomicUsize) -> Self {
+        Self {
+            running: size.saturating_sub(permits.available_permits()),
+            // A refused join counts for an instant before it gives its place back.
+            waiting: waiting.load(Ordering::SeqCst),
+        }
+    }
+}
+
 impl Lease {
     /// Sends the request and waits for the answer's head; the body streams from a task that
     /// keeps the worker until the end frame, then gives it back to the pool. A worker past

@@ -16,10 +16,11 @@ use axum::response::{IntoResponse, Response};
 
 use super::app::AppState;
 use super::body::{ApiError, ChannelBody, read_body};
-use super::guard::{GuardError, check_query};
 use super::pool::PoolError;
 use super::protocol::WorkRequest;
 use super::{description, params::Params};
+use crate::query::refuse::is_update_keyword;
+use crate::query::{Exceeded, QueryError, Screened, SyntaxLimits};
 
 /// The response header that says whether the row limit cut the answer.
 pub const TRUNCATED: &str = "kg-truncated";
@@ -103,49 +104,46 @@ fn refused_update() -> Response {
     .into_response()
 }
 
-/// Whether a text that is no query is an update, to say so rather than "syntax error".
-fn looks_like_update(query: &str) -> bool {
-    let words: Vec<String> = query
-        .split(|c: char| c.is_whitespace() || c == '{')
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
-        .collect();
-    let mut words = words.iter().skip_while(|w| {
-        matches!(w.as_str(), "PREFIX" | "BASE") || w.ends_with(':') || w.starts_with('<')
-    });
-    words.next().is_some_and(|w| {
-        matches!(
-            w.as_str(),
-            "INSERT"
-                | "DELETE"
-                | "LOAD"
-                | "CLEAR"
-                | "CREATE"
-                | "DROP"
-                | "COPY"
-                | "MOVE"
-                | "ADD"
-                | "WITH"
-        )
-    })
+/// Screens the text as `kg query` does ([`crate::query::screen`]), before any parser or
+/// worker sees it: too long, too deep or too many operators, and `SERVICE` anywhere, are 400
+/// with the line and column. Returns whether the text is an update, to say so rather than
+/// "syntax error" when the parser refuses it.
+fn screen(query: &str) -> Result<bool, ApiError> {
+    let refused = |kind, message: String, line: usize, column: usize| {
+        ApiError::new(StatusCode::BAD_REQUEST, kind, message)
+            .with("line", line)
+            .with("column", column)
+    };
+    match crate::query::screen(query, &SyntaxLimits::DEFAULT) {
+        Ok(Screened {
+            service: Some((line, column)),
+            ..
+        }) => Err(refused(
+            "service",
+            format!(
+                "SERVICE (a federated query to another endpoint) is refused by this server (at line {line} column {column})"
+            ),
+            line,
+            column,
+        )),
+        Ok(screened) => Ok(screened.form.as_deref().is_some_and(is_update_keyword)),
+        Err(QueryError::TooLarge(crossing)) => {
+            let kind = match crossing.limit {
+                Exceeded::Depth(_) => "too_deep",
+                Exceeded::Length(_) | Exceeded::Operators(_) => "too_large",
+            };
+            let message = QueryError::TooLarge(crossing).to_string();
+            Err(refused(kind, message, crossing.line, crossing.column))
+        }
+        Err(e) => Err(ApiError::bad_request(e)),
+    }
 }
 
 async fn run(state: &AppState, headers: &HeaderMap, query: String, params: &Params) -> Response {
-    if let Err(e) = check_query(&query) {
-        let (line, column) = match e {
-            GuardError::TooDeep { line, column, .. } | GuardError::Service { line, column } => {
-                (line, column)
-            }
-        };
-        let kind = match e {
-            GuardError::TooDeep { .. } => "too_deep",
-            GuardError::Service { .. } => "service",
-        };
-        return ApiError::new(StatusCode::BAD_REQUEST, kind, e)
-            .with("line", line)
-            .with("column", column)
-            .into_response();
-    }
+    let is_update = match screen(&query) {
+        Ok(is_update) => is_update,
+        Err(e) => return e.into_response(),
+    };
     let limits = &state.config.limits;
     let accept = headers
         .get(header::ACCEPT)
@@ -161,7 +159,6 @@ async fn run(state: &AppState, headers: &HeaderMap, query: String, params: &Para
         max_rows: limits.rows,
         timeout_ms: u64::try_from(limits.timeout.as_millis()).unwrap_or(u64::MAX),
     };
-    let is_update = looks_like_update(&request.query);
     let lease = match state.pool.lease().await {
         Ok(lease) => lease,
         Err(e) => return pool_error(&e),
@@ -213,16 +210,30 @@ pub(crate) fn bytes_response(media_type: &'static str, bytes: Vec<u8>) -> Respon
 
 #[cfg(test)]
 mod tests {
-    use super::looks_like_update;
+    use super::screen;
 
     #[test]
     fn recognises_updates() {
-        assert!(looks_like_update("INSERT DATA { <a> <b> <c> }"));
-        assert!(looks_like_update("PREFIX ex: <http://e/> LOAD <http://x/>"));
-        assert!(looks_like_update("delete where { ?s ?p ?o }"));
-        assert!(!looks_like_update("SELECT * WHERE { ?s ?p ?o }"));
-        assert!(!looks_like_update(
-            "PREFIX ex: <http://e/> ASK { ?s ex:insert ?o }"
-        ));
+        let update = |text: &str| screen(text).expect("screened");
+        assert!(update("INSERT DATA { <a> <b> <c> }"));
+        assert!(update("PREFIX ex: <http://e/> LOAD <http://x/>"));
+        assert!(update("delete where { ?s ?p ?o }"));
+        assert!(!update("SELECT * WHERE { ?s ?p ?o }"));
+        assert!(!update("PREFIX ex: <http://e/> ASK { ?s ex:insert ?o }"));
+    }
+
+    #[test]
+    fn refusals_name_the_limit_and_where() {
+        let refused = |text: &str| screen(text).expect_err("refused");
+        let deep = format!("SELECT * WHERE {}{}", "{".repeat(6000), "}".repeat(6000));
+        let error = refused(&deep);
+        assert_eq!((error.status.as_u16(), error.kind), (400, "too_deep"));
+        assert_eq!(error.extra["line"], 1);
+        let many = format!("ASK {{ FILTER(1{}) }}", "+1".repeat(6000));
+        assert_eq!(refused(&many).kind, "too_large");
+        let error = refused("SELECT * {\n OPTIONAL { SERVICE <http://127.0.0.1:9/> {} } }");
+        assert_eq!(error.kind, "service");
+        assert_eq!(error.extra["line"], 2);
+        assert_eq!(error.extra["column"], 13);
     }
 }

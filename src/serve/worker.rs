@@ -182,7 +182,7 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
             QueryError::Syntax(message) => Failure::answer(400, "syntax", message),
             e => Failure::answer(400, "bad_request", e),
         })?;
-    // The server's text guard refuses SERVICE before a worker is used; the parsed query is
+    // The server's screen refuses SERVICE before a worker is used; the parsed query is
     // checked too, as `kg query` does, so that no spelling of it reaches the evaluator.
     if let Some(endpoint) = crate::query::refuse::first_service(&query) {
         return Err(Failure::answer(

@@ -24,6 +24,8 @@ pub struct LocalGraph {
     projection: OnceLock<Projection>,
     /// Whether the `kg:inferred` graph is part of the graph read.
     inference: bool,
+    /// The reader's lease, which keeps builds from removing the generation while it is open.
+    _lease: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for LocalGraph {
@@ -35,11 +37,13 @@ impl std::fmt::Debug for LocalGraph {
 }
 
 impl LocalGraph {
-    /// Opens a generation: reads its `meta.json` and opens its store read-only.
+    /// Opens a generation: takes a reader's lease on it ([`Generation::lease`]), reads its
+    /// `meta.json` and opens its store read-only. The lease lasts as long as the value.
     ///
     /// # Errors
     /// When the description is missing or of another format, or `RocksDB` cannot open the store.
     pub fn open(generation: Generation) -> Result<Self, StoreError> {
+        let lease = generation.lease()?;
         let meta = generation.meta()?;
         let store = generation.open_store()?;
         Ok(Self {
@@ -48,6 +52,7 @@ impl LocalGraph {
             store,
             projection: OnceLock::new(),
             inference: true,
+            _lease: lease,
         })
     }
 

@@ -10,11 +10,14 @@
 //! DIR/gen-<id>/oxigraph/   the RocksDB store
 //! DIR/gen-<id>/graph.kgp   the graph projection
 //! DIR/gen-<id>/meta.json   what was built, from what, with which prefixes
+//! DIR/gen-<id>/readers     locked (shared flock) by every reader that has the generation open
 //! ```
 //!
 //! A build writes a new generation beside the current one and only then points `CURRENT` at it,
 //! so a failed, interrupted or killed build leaves the previous graph intact and queryable. The
-//! next build removes what a killed build left behind.
+//! next build removes what a killed build left behind, and generations older than `PREVIOUS`,
+//! except those a reader still has open: a query in flight (in `kg query`, in a `kg serve`
+//! worker) finishes on the generation it began on however many builds commit meanwhile.
 
 mod local;
 
@@ -36,6 +39,7 @@ const GENERATION_PREFIX: &str = "gen-";
 const OXIGRAPH_DIR: &str = "oxigraph";
 const PROJECTION_FILE: &str = "graph.kgp";
 const META_FILE: &str = "meta.json";
+const READERS_FILE: &str = "readers";
 
 /// Version of the folder layout and `meta.json`; a store of another version must be rebuilt.
 pub const FORMAT_VERSION: u32 = 2;
@@ -176,6 +180,31 @@ impl Generation {
         Ok(meta)
     }
 
+    /// Takes a reader's lease on the generation: a shared lock on its `readers` file, held
+    /// while the returned file is open. A build removes no generation that is leased. `None`
+    /// for a generation built before leases existed (it has no `readers` file).
+    ///
+    /// # Errors
+    /// When the file cannot be opened, or a build is removing the generation this moment.
+    pub fn lease(&self) -> Result<Option<File>, StoreError> {
+        let path = self.dir.join(READERS_FILE);
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.dir.join(META_FILE).is_file() => {
+                return Ok(None);
+            }
+            Err(e) => return Err(io_error(&path)(e)),
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(Some(file)),
+            Err(fs::TryLockError::WouldBlock) => Err(io_error(&path)(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the generation is being removed by a build",
+            ))),
+            Err(fs::TryLockError::Error(source)) => Err(io_error(&path)(source)),
+        }
+    }
+
     /// Opens the oxigraph store read-only. Many readers may open it at once; builds never write
     /// into a committed generation.
     ///
@@ -258,6 +287,8 @@ impl StoreDir {
         );
         let dir = self.root.join(&name);
         fs::create_dir(&dir).map_err(io_error(&dir))?;
+        let readers = dir.join(READERS_FILE);
+        File::create(&readers).map_err(io_error(&readers))?;
         Ok(Building {
             root: self.root.clone(),
             name,
@@ -300,14 +331,23 @@ impl StoreDir {
         })
     }
 
-    /// Removes generations that are neither current nor previous (left by killed builds).
+    /// Removes generations that are neither current nor previous (older ones, and those left
+    /// by killed builds), but for those a reader has leased: they go with a later build.
     fn remove_stale(&self) -> Result<(), StoreError> {
         let keep = [self.read_pointer(CURRENT)?, self.read_pointer(PREVIOUS)?];
         let entries = fs::read_dir(&self.root).map_err(io_error(&self.root))?;
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let kept = keep.iter().flatten().any(|k| *k == name);
-            if is_generation_name(&name) && !kept {
+            if !is_generation_name(&name) || kept {
+                continue;
+            }
+            // Held while the folder goes, so that no reader takes a lease on it meanwhile.
+            let readers = File::open(entry.path().join(READERS_FILE));
+            let unleased = readers
+                .as_ref()
+                .map_or(true, |file| file.try_lock().is_ok());
+            if unleased {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
@@ -445,4 +485,47 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> Result<(), StoreError> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Commits an empty generation (no oxigraph store: only the folder layout is under test).
+    fn commit_empty(store: &StoreDir) -> Generation {
+        // Generation names are made of the time in milliseconds.
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        let meta = Meta {
+            format: FORMAT_VERSION,
+            kg_version: String::new(),
+            built_at: 0,
+            base: String::new(),
+            prefixes: BTreeMap::new(),
+            quads: 0,
+            summary: serde_json::Value::Null,
+        };
+        store.begin().unwrap().commit(&meta).unwrap()
+    }
+
+    #[test]
+    fn a_leased_generation_outlives_the_builds_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StoreDir::new(dir.path().join("store"));
+        let first = commit_empty(&store);
+        let lease = first.lease().unwrap();
+        assert!(lease.is_some(), "a new generation can be leased");
+        commit_empty(&store);
+        commit_empty(&store);
+        commit_empty(&store);
+        assert!(
+            first.meta().is_ok(),
+            "a generation a reader holds was removed"
+        );
+        drop(lease);
+        let second_last = commit_empty(&store);
+        assert!(!first.dir().exists(), "a released generation stays");
+        let current = commit_empty(&store);
+        assert!(second_last.dir().exists(), "PREVIOUS is kept");
+        assert_eq!(store.current().unwrap().dir(), current.dir());
+    }
 }

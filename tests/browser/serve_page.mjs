@@ -63,6 +63,7 @@ try {
   report.steps.card = {
     title: await page.textContent('#card h2'),
     relations: await page.$$eval('#card .relations > li', (items) => items.length),
+    inferred: await page.$$eval('#card .relations .inferred', (items) => items.map((i) => i.textContent.trim())),
     evidence: await page.$$eval('#card .evidence li', (items) => items.slice(0, 3).map((i) => i.textContent)),
     hash: await page.evaluate(() => location.hash),
   };

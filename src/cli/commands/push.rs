@@ -50,8 +50,14 @@ pub struct PushArgs {
     graph_store_url: Option<String>,
 
     /// Swap target graphs that already hold triples (else the push is refused)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "no_staging")]
     replace: bool,
+
+    /// Load straight into the (empty) target graphs, without staging graphs and the final MOVE:
+    /// faster where a MOVE copies every triple (oxigraph), but readers can see a graph half
+    /// loaded, and a stopped push leaves part of it (push again with --replace)
+    #[arg(long)]
+    no_staging: bool,
 
     /// Do not push the inferred graph (--inference-graph)
     #[arg(long)]
@@ -140,10 +146,13 @@ pub fn run(args: &PushArgs) -> anyhow::Result<Found> {
         graph,
         skip,
         replace: args.replace,
+        staging: !args.no_staging,
         batch_size: args.batch_size.filter(|&n| n > 0),
         protocol: args.protocol,
         verify: !args.no_verify,
         base,
+        // Every quad of the store: more than is sent when graphs are skipped.
+        expected: Some(local.meta().quads),
     };
     let bar = Bar::new(args.quiet);
     let outcome = push(&local, &service, &options, &|p| bar.update(p));
@@ -184,6 +193,14 @@ fn json(report: &PushReport, endpoint: &str) -> serde_json::Value {
             "remote": g.remote,
         })).collect::<Vec<_>>(),
         "dropped": report.dropped.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
+        "seconds": {
+            "planning": report.phases.planning.as_secs_f64(),
+            "reading": report.phases.reading.as_secs_f64(),
+            "serializing": report.phases.serializing.as_secs_f64(),
+            "requests": report.phases.requests.as_secs_f64(),
+            "swapping": report.phases.swapping.as_secs_f64(),
+            "checking": report.phases.checking.as_secs_f64(),
+        },
     })
 }
 
@@ -220,6 +237,17 @@ fn text(
     if !unchecked {
         writeln!(out, "counts checked: the server holds what the store holds")?;
     }
+    let p = &report.phases;
+    writeln!(
+        out,
+        "time: {:.1} s planning, {:.1} s reading the store, {:.1} s writing batches, {:.1} s in requests, {:.1} s swapping in, {:.1} s checking",
+        p.planning.as_secs_f64(),
+        p.reading.as_secs_f64(),
+        p.serializing.as_secs_f64(),
+        p.requests.as_secs_f64(),
+        p.swapping.as_secs_f64(),
+        p.checking.as_secs_f64()
+    )?;
     Ok(())
 }
 

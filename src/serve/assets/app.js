@@ -180,14 +180,14 @@ async function showEntity(name) {
   box.value = entity.label;
   box.dataset.id = entity.id;
   card.append(
-    el("h2", {}, entity.label, " ", el("small", {}, entity.types.map((t) => t.label).join(", "))),
+    el("h2", {}, entity.label, " ", el("small", {}, [...new Set(entity.types.map((t) => t.label))].join(", "))),
     entity.description ? el("p", { class: "description" }, entity.description) : null,
     entity.aliases.length ? el("p", { class: "aliases" }, "Also: " + entity.aliases.join(", ")) : null,
     el("p", { class: "iri" }, el("code", {}, entity.iri)));
   if (answer.body.attributes.length) {
     const table = el("table", { class: "attributes" });
     for (const attribute of answer.body.attributes) {
-      table.append(el("tr", {}, el("th", {}, attribute.property ? attribute.property.label : ""), el("td", {}, String(attribute.value))));
+      table.append(el("tr", {}, el("th", {}, attribute.predicate.label), el("td", {}, String(attribute.value))));
     }
     card.append(table);
   }
@@ -197,6 +197,10 @@ async function showEntity(name) {
     relations.append(el("li", {},
       el("span", { class: "predicate" }, arrow + " " + relation.predicate.label + " "),
       entityLink(relation.node),
+      relation.inferred
+        ? el("span", { class: "inferred", title: "not stated: derived by the rule " + relation.inferred + " from the facts below" },
+          " inferred (" + relation.inferred + ")")
+        : null,
       evidenceList(relation.evidence)));
   }
   card.append(el("h3", {}, "Relations (" + answer.body.relations.length + ")"), relations);
