@@ -14,6 +14,7 @@ use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRe
 use serde::Serialize;
 
 use super::Labelled;
+use super::qualifiers::qualifiers_of;
 use crate::graph::Evidence;
 use crate::iri::{decode_id, local_name};
 use crate::names::PreferredLabel;
@@ -429,43 +430,13 @@ impl<'a> Reader<'a> {
 
     /// The values stated on a fact's statements beyond its provenance.
     fn qualifiers(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Qualifier>, ReadError> {
-        let provenance = [
-            rdf::TYPE,
-            rdf::SUBJECT,
-            rdf::PREDICATE,
-            rdf::OBJECT,
-            kg::SOURCE,
-            kg::EVIDENCE,
-            kg::DATE,
-            kg::ROW,
-        ];
-        let mut qualifiers = Vec::new();
+        let mut facts = Vec::new();
         for statement in statements.into_iter().flatten() {
-            for triple in &self.facts(statement.as_ref())?.0 {
-                if provenance.contains(&triple.predicate.as_ref()) {
-                    continue;
-                }
-                let (value, datatype, language) = match &triple.object {
-                    Term::Literal(l) => (
-                        l.value().to_owned(),
-                        Some(l.datatype().as_str().to_owned()),
-                        l.language().map(str::to_owned),
-                    ),
-                    Term::NamedNode(n) => (n.as_str().to_owned(), None, None),
-                    Term::BlankNode(b) => (b.to_string(), None, None),
-                };
-                qualifiers.push(Qualifier {
-                    predicate: self.labelled(triple.predicate.as_ref())?,
-                    value,
-                    datatype,
-                    language,
-                });
-            }
+            facts.push(self.facts(statement.as_ref())?);
         }
-        qualifiers
-            .sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
-        qualifiers.dedup();
-        Ok(qualifiers)
+        qualifiers_of(facts.iter().flat_map(|f| &f.0), |property| {
+            self.labelled(property)
+        })
     }
 
     fn evidence(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Evidence>, ReadError> {

@@ -2,7 +2,7 @@
 //! their provenance (which meeting of a series, the extent of a claim). Entity cards and path
 //! hops show them.
 
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
 use super::{Labelled, Qualifier};
 use crate::read::{self, GraphReader, ReadError};
@@ -57,32 +57,46 @@ pub(crate) fn statement_qualifiers(
     graph: &dyn GraphReader,
     statements: &[NamedNode],
 ) -> Result<Vec<Qualifier>, ReadError> {
-    let mut qualifiers = Vec::new();
+    let mut triples = Vec::new();
     for statement in statements {
         for triple in graph.triples(Some(statement.as_ref().into()), None, None) {
-            let triple = triple?;
-            if PROVENANCE.contains(&triple.predicate.as_ref()) {
-                continue;
-            }
-            let (value, datatype, language) = match &triple.object {
-                Term::Literal(l) => (
-                    l.value().to_owned(),
-                    Some(l.datatype().as_str().to_owned()),
-                    l.language().map(str::to_owned),
-                ),
-                Term::NamedNode(n) => (n.as_str().to_owned(), None, None),
-                Term::BlankNode(b) => (b.to_string(), None, None),
-            };
-            qualifiers.push(Qualifier {
-                predicate: Labelled {
-                    iri: triple.predicate.as_str().to_owned(),
-                    label: read::label(graph, &triple.predicate)?,
-                },
-                value,
-                datatype,
-                language,
-            });
+            triples.push(triple?);
         }
+    }
+    qualifiers_of(&triples, |property| {
+        Ok(Labelled {
+            iri: property.as_str().to_owned(),
+            label: read::label(graph, &property.into_owned())?,
+        })
+    })
+}
+
+/// The qualifiers among the triples of a fact's statements, each property labelled by
+/// `labelled`, sorted by property label and value, without repeats.
+pub(crate) fn qualifiers_of<'t>(
+    triples: impl IntoIterator<Item = &'t Triple>,
+    mut labelled: impl FnMut(NamedNodeRef<'_>) -> Result<Labelled, ReadError>,
+) -> Result<Vec<Qualifier>, ReadError> {
+    let mut qualifiers = Vec::new();
+    for triple in triples {
+        if PROVENANCE.contains(&triple.predicate.as_ref()) {
+            continue;
+        }
+        let (value, datatype, language) = match &triple.object {
+            Term::Literal(l) => (
+                l.value().to_owned(),
+                Some(l.datatype().as_str().to_owned()),
+                l.language().map(str::to_owned),
+            ),
+            Term::NamedNode(n) => (n.as_str().to_owned(), None, None),
+            Term::BlankNode(b) => (b.to_string(), None, None),
+        };
+        qualifiers.push(Qualifier {
+            predicate: labelled(triple.predicate.as_ref())?,
+            value,
+            datatype,
+            language,
+        });
     }
     qualifiers.sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
     qualifiers.dedup();
