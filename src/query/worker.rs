@@ -88,16 +88,17 @@ where
         // Stop the worker where it can stop; dropping the receiver fails its next send.
         stop.cancel();
         drop(receiver);
-        // Give it a moment to see the cancellation at its next store read: a process that
-        // exits while the worker is inside the store aborts in RocksDB's teardown ("pthread
-        // lock: Invalid argument") instead of exiting with the error. A worker held up in an
-        // in-memory operator is left behind after the grace period, as documented above.
-        // Not past the memory cap: there, every moment of waiting is memory the process takes.
+        // Give it a moment to see the cancellation at its next store read (or its next send,
+        // when a closed pipe stopped the writes): a process that exits while the worker is
+        // inside the store aborts in RocksDB's teardown ("pthread lock: Invalid argument")
+        // instead of exiting with the error. A worker held up in an in-memory operator is left
+        // behind after the grace period, as documented above. Not past the memory cap: there,
+        // every moment of waiting is memory the process takes.
         let grace = Instant::now()
-            + if matches!(result, Err(QueryError::Timeout(_))) {
-                STOP_GRACE
-            } else {
+            + if matches!(result, Err(QueryError::Memory { .. })) {
                 Duration::ZERO
+            } else {
+                STOP_GRACE
             };
         while !worker.is_finished() && Instant::now() < grace {
             std::thread::sleep(TICK);
