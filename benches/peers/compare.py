@@ -193,6 +193,16 @@ class Bench:
                        "[bench]\nmappings=rml-morph.ttl\n")
         return config
 
+    def run_morph(self, dataset: str, tool: str) -> int:
+        """One measured Morph-KGC run over the dataset's tables; the distinct lines it wrote."""
+        output = os.path.join(dataset, "morph.nt")
+        if os.path.exists(output):
+            os.remove(output)
+        run = self.measure([self.args.morph_python, "-m", "morph_kgc", "morph.ini"], cwd=dataset)
+        self.record(tool, run)
+        with open(output, "rb") as file:
+            return len({hash(line) for line in file})
+
     # -- groups ----------------------------------------------------------------------------
 
     def build(self) -> None:
@@ -222,14 +232,8 @@ class Bench:
                 self.check("triples in the store", generated["triples"], out["triples"], "pyoxigraph")
 
         def morph(rep: int) -> None:
-            output = os.path.join(dataset, "morph.nt")
-            if os.path.exists(output):
-                os.remove(output)
-            run = self.measure([self.args.morph_python, "-m", "morph_kgc", "morph.ini"], cwd=dataset)
-            self.record("Morph-KGC", run)
+            distinct = self.run_morph(dataset, "Morph-KGC")
             if rep == 0:
-                with open(output, "rb") as file:
-                    distinct = len({hash(line) for line in file})
                 self.check("plain facts (no reification)", generated["facts"], distinct, "Morph-KGC")
 
         self.alternate([("kg build", kg_build), ("pyoxigraph bulk_load", oxigraph_load), ("Morph-KGC", morph)])
@@ -288,14 +292,9 @@ class Bench:
             found["kg"] = report["summary"]["facts"]
 
         def morph(rep: int) -> None:
-            output = os.path.join(dataset, "morph.nt")
-            if os.path.exists(output):
-                os.remove(output)
-            run = self.measure([self.args.morph_python, "-m", "morph_kgc", "morph.ini"], cwd=dataset)
-            self.record("Morph-KGC without provenance", run)
+            distinct = self.run_morph(dataset, "Morph-KGC without provenance")
             if rep == 0:
-                with open(output, "rb") as file:
-                    found["morph"] = len({hash(line) for line in file})
+                found["morph"] = distinct
 
         self.alternate([("kg build without provenance", kg_build), ("Morph-KGC without provenance", morph)])
         if "kg" in found:
