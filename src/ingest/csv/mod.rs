@@ -5,6 +5,7 @@
 
 mod guard;
 mod header;
+mod provenance;
 mod row;
 
 use std::io::{self, Read};
@@ -12,7 +13,8 @@ use std::io::{self, Read};
 pub use self::guard::DEFAULT_MAX_FIELD_SIZE;
 use self::guard::{Guard, Stop, stop_of};
 pub use self::header::{Column, Header, PropertyColumn, TableKind};
-pub use self::row::{Fact, Provenance, RowFacts, RowProblems, RowReader, RowStatus};
+pub use self::provenance::{Provenance, RowStatus};
+pub use self::row::{Fact, RowFacts, RowProblems, RowReader};
 use crate::diagnostic::Problem;
 
 /// Splits a multi-valued cell on `|` (`\|` is a literal bar); values are trimmed, empty ones
