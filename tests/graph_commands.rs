@@ -388,10 +388,10 @@ fn k_beyond_max_paths_says_truncated() {
     assert_eq!((answer.paths.len(), answer.truncated), (7, false));
 }
 
-#[test]
-fn values_stated_on_a_fact_show_on_the_card() {
-    // relations.csv gives `pto:extent` on the provision's coversRegion facts: a value of the
-    // fact (its rdf:Statement), not of either entity.
+/// The relations of the provision's card that carry values of their fact: relations.csv gives
+/// `pto:extent` on its coversRegion facts, a value of the fact (its rdf:Statement), not of
+/// either entity.
+fn qualified_relations_of_the_provision() -> Vec<serde_json::Value> {
     let card = kg()
         .args(["lookup", "--format", "json", "--store"])
         .arg(default_store())
@@ -400,27 +400,40 @@ fn values_stated_on_a_fact_show_on_the_card() {
         .unwrap();
     assert!(card.status.success(), "{card:?}");
     let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
-    let qualified: Vec<&serde_json::Value> = card["relations"]
+    let qualified: Vec<serde_json::Value> = card["relations"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["qualifiers"].is_array())
+        .cloned()
         .collect();
     assert!(!qualified.is_empty(), "{card:#}");
+    qualified
+}
+
+/// `kg ARGS... --store <default>` as text.
+fn text_of(args: &[&str]) -> String {
+    let out = kg()
+        .args(args)
+        .arg("--store")
+        .arg(default_store())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn values_stated_on_a_fact_show_on_the_card() {
+    let qualified = qualified_relations_of_the_provision();
     assert!(
         qualified
             .iter()
             .all(|r| r["qualifiers"][0]["predicate"]["iri"]
                 == "https://kg.example/peace-talks/ontology#extent"),
-        "{card:#}"
+        "{qualified:#?}"
     );
-    let text = kg()
-        .args(["lookup", "--store"])
-        .arg(default_store())
-        .arg("Territorial_Recognition_Provision")
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = text_of(&["lookup", "Territorial_Recognition_Provision"]);
     let value = qualified[0]["qualifiers"][0]["value"].as_str().unwrap();
     assert!(text.contains(&format!(": {value}")), "{text}");
 }
@@ -428,38 +441,14 @@ fn values_stated_on_a_fact_show_on_the_card() {
 #[test]
 fn values_stated_on_a_fact_show_on_its_path_hop() {
     // The card's qualified relation, walked as a one-hop path: the hop carries the same values.
-    let card = kg()
-        .args(["lookup", "--format", "json", "--store"])
-        .arg(default_store())
-        .arg("Territorial_Recognition_Provision")
-        .output()
-        .unwrap();
-    let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
-    let relation = card["relations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["qualifiers"].is_array())
-        .expect("a qualified relation")
-        .clone();
-    let other = relation["node"]["iri"].as_str().unwrap();
-    let path = kg()
-        .args(["path", "--format", "json", "--max-hops", "1", "--store"])
-        .arg(default_store())
-        .args(["Territorial_Recognition_Provision", &format!("<{other}>")])
-        .output()
-        .unwrap();
-    assert!(path.status.success(), "{path:?}");
-    let path: serde_json::Value = serde_json::from_slice(&path.stdout).unwrap();
+    let relation = &qualified_relations_of_the_provision()[0];
+    let other = format!("<{}>", relation["node"]["iri"].as_str().unwrap());
+    let ends = ["Territorial_Recognition_Provision", other.as_str()];
+    let json = text_of(&[&["path", "--format", "json", "--max-hops", "1"][..], &ends].concat());
+    let path: serde_json::Value = serde_json::from_str(&json).unwrap();
     let hop = &path["paths"][0]["hops"][0];
     assert_eq!(hop["qualifiers"], relation["qualifiers"], "{path:#}");
-    let text = kg()
-        .args(["path", "--max-hops", "1", "--store"])
-        .arg(default_store())
-        .args(["Territorial_Recognition_Provision", &format!("<{other}>")])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = text_of(&[&["path", "--max-hops", "1"][..], &ends].concat());
     let value = relation["qualifiers"][0]["value"].as_str().unwrap();
     assert!(text.contains(&format!(": {value}")), "{text}");
 }

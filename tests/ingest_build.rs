@@ -7,25 +7,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{ask, copy_tree, default_store, kg, root};
+use crate::common::{ask, column, copy_tree, default_store, json_of, kg, read_table, root};
 
 const WIRE_ID: &str = "wire-2025-12-03";
-
-/// A CSV file as (header, rows).
-fn read_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
-}
 
 fn write_table(path: &Path, header: &[String], rows: &[Vec<String>]) {
     let mut writer = csv::Writer::from_path(path).unwrap();
@@ -36,30 +20,14 @@ fn write_table(path: &Path, header: &[String], rows: &[Vec<String>]) {
     writer.flush().unwrap();
 }
 
-fn at(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
-}
-
 /// Sets the `status` of every row of a candidate table to what `decide` says.
 fn review(path: &Path, mut decide: impl FnMut(&[String], &[String]) -> &'static str) {
     let (header, mut rows) = read_table(path);
-    let status = at(&header, "status");
+    let status = column(&header, "status");
     for row in &mut rows {
         decide(&header, row).clone_into(&mut row[status]);
     }
     write_table(path, &header, &rows);
-}
-
-fn json(output: &std::process::Output) -> Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 fn id_of(iri: &Value) -> &str {
@@ -83,7 +51,10 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
         .assert()
         .success();
     let (header, rows) = read_table(&candidates.join("entities.csv"));
-    let new_ids: BTreeSet<String> = rows.iter().map(|r| r[at(&header, "id")].clone()).collect();
+    let new_ids: BTreeSet<String> = rows
+        .iter()
+        .map(|r| r[column(&header, "id")].clone())
+        .collect();
     assert!(new_ids.contains("Yuri_Ushakov"), "{new_ids:?}");
     let rejected_ids: BTreeSet<String> = new_ids
         .iter()
@@ -101,7 +72,7 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
         status
     };
     review(&candidates.join("entities.csv"), |header, row| {
-        count(if row[at(header, "id")] == "Yuri_Ushakov" {
+        count(if row[column(header, "id")] == "Yuri_Ushakov" {
             "accepted"
         } else {
             "rejected"
@@ -110,9 +81,9 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
     let mut rejected_facts = Vec::new();
     review(&candidates.join("relations.csv"), |header, row| {
         let (s, p, o) = (
-            &row[at(header, "subject")],
-            &row[at(header, "predicate")],
-            &row[at(header, "object")],
+            &row[column(header, "subject")],
+            &row[column(header, "predicate")],
+            &row[column(header, "object")],
         );
         let status = if s == "Yuri_Ushakov" && p == "pto:actsOnBehalfOf" {
             "accepted"
@@ -130,7 +101,7 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
     let mut rubio = false;
     review(&candidates.join("quotations.csv"), |header, row| {
         count(
-            if !rubio && row[at(header, "pto:spokenBy")] == "Marco_Rubio" {
+            if !rubio && row[column(header, "pto:spokenBy")] == "Marco_Rubio" {
                 rubio = true;
                 "accepted"
             } else {
@@ -145,7 +116,7 @@ fn ingest_and_review(data: &Path) -> (Vec<(String, String, String)>, u64, u64) {
 /// What the wire document states, built: the accepted rows only, no rejected fact.
 fn check_what_the_document_states(store: &Path, rejected_facts: &[(String, String, String)]) {
     // What the document states is the accepted rows only: no rejected fact, no rejected entity.
-    let facts = json(
+    let facts = json_of(
         &kg()
             .args([
                 "facts",
@@ -195,7 +166,7 @@ fn kg_build_reads_the_accepted_rows_of_candidate_tables() {
     let data = dir.path().join("data");
     let (rejected_facts, proposed, rejected) = ingest_and_review(&data);
     let store = dir.path().join("store");
-    let report = json(
+    let report = json_of(
         &kg()
             .args(["build", "--quiet", "--format", "json", "--data"])
             .arg(&data)
@@ -212,7 +183,7 @@ fn kg_build_reads_the_accepted_rows_of_candidate_tables() {
     assert!(report["summary"]["facts_by_document"][WIRE_ID].as_u64() > Some(0));
 
     // The accepted fact carries the new document's evidence, its sentence's words and its span.
-    let path = json(
+    let path = json_of(
         &kg()
             .args(["path", "Ushakov", "Putin", "--format", "json", "--store"])
             .arg(&store)
@@ -236,7 +207,7 @@ fn kg_build_reads_the_accepted_rows_of_candidate_tables() {
          FILTER(STRENDS(STR(?who), \"/Yuri_Ushakov\") && STRENDS(STR(?document), \"/wire-2025-12-03\") \
          && REGEX(?span, \"^[0-9]+-[0-9]+$\")) }"
     ));
-    let card = json(
+    let card = json_of(
         &kg()
             .args(["lookup", "Yuri_Ushakov", "--format", "json", "--store"])
             .arg(&store)
@@ -267,8 +238,8 @@ fn a_bad_status_or_span_is_an_error_at_its_cell() {
     ingest_and_review(&data);
     let relations = data.join("wire/relations.csv");
     let (header, mut rows) = read_table(&relations);
-    let status = at(&header, "status");
-    let span = at(&header, "span");
+    let status = column(&header, "status");
+    let span = column(&header, "span");
     let accepted = rows.iter().position(|r| r[status] == "accepted").unwrap();
     rows[accepted][status] = "maybe".into();
     let other = (accepted + 1) % rows.len();
@@ -309,9 +280,9 @@ fn an_accepted_row_naming_a_rejected_entity_says_so() {
     let (header, mut rows) = read_table(&entities);
     let line = rows
         .iter()
-        .position(|r| r[at(&header, "id")] == "Yuri_Ushakov")
+        .position(|r| r[column(&header, "id")] == "Yuri_Ushakov")
         .unwrap();
-    rows[line][at(&header, "status")] = "rejected".into();
+    rows[line][column(&header, "status")] = "rejected".into();
     write_table(&entities, &header, &rows);
     kg().args(["build", "--quiet", "--data"])
         .arg(&data)
@@ -358,15 +329,15 @@ fn a_foreign_ontology_brings_its_own_cues() {
         .iter()
         .map(|r| {
             (
-                r[at(&header, "subject")].clone(),
-                r[at(&header, "predicate")].clone(),
-                r[at(&header, "object")].clone(),
+                r[column(&header, "subject")].clone(),
+                r[column(&header, "predicate")].clone(),
+                r[column(&header, "object")].clone(),
             )
         })
         .collect();
     let rules: Vec<&str> = rows
         .iter()
-        .map(|r| r[at(&header, "rule")].as_str())
+        .map(|r| r[column(&header, "rule")].as_str())
         .collect();
     for expected in [
         ("Tomas_Rendell", "ft:signedFor", "Harbour_City_FC"),
@@ -392,7 +363,12 @@ fn a_foreign_ontology_brings_its_own_cues() {
     let (header, rows) = read_table(&out.join("entities.csv"));
     let classes: BTreeSet<(String, String)> = rows
         .iter()
-        .map(|r| (r[at(&header, "id")].clone(), r[at(&header, "type")].clone()))
+        .map(|r| {
+            (
+                r[column(&header, "id")].clone(),
+                r[column(&header, "type")].clone(),
+            )
+        })
         .collect();
     assert!(
         classes.contains(&("Piet_Vandersloot".into(), "ft:Player".into())),
@@ -423,7 +399,7 @@ fn add_document(data: &Path, id: &str, label: &str, published: &str, text: &str)
     std::fs::create_dir_all(&folder).unwrap();
     let file = folder.join(format!("{id}.txt"));
     std::fs::write(&file, text).unwrap();
-    let numbering = json(
+    let numbering = json_of(
         &kg()
             .args(["sentences", "--format", "json"])
             .arg(&file)
@@ -489,7 +465,7 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
         .success();
 
     // The planned meeting's card shows the held one's participant, resting on the new report.
-    let card = json(
+    let card = json_of(
         &kg()
             .args([
                 "lookup",
@@ -524,7 +500,7 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
         "{card}"
     );
     // And the held meeting's card shows what the seed article planned.
-    let held = json(
+    let held = json_of(
         &kg()
             .args([
                 "lookup",
@@ -552,7 +528,7 @@ fn same_as_joins_a_planned_and_a_held_meeting() {
 /// A path from the aide the new report names to the proposal the seed article says the meeting
 /// discusses: through the meeting, with evidence from both documents.
 fn check_the_path_through_the_merged_meeting(store: &Path) {
-    let path = json(
+    let path = json_of(
         &kg()
             .args([
                 "path",

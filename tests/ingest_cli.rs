@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{copy_tree, default_store, kg, root};
+use crate::common::{column, copy_tree, default_store, json_of, kg, read_table, root};
 
 const WIRE_ID: &str = "wire-2025-12-03";
 
@@ -26,35 +26,6 @@ fn ingest_wire(out: &Path) {
         .assert()
         .success()
         .stdout(predicates::str::contains("ingested wire-2025-12-03"));
-}
-
-/// Rows of a candidate table, as (header, rows).
-fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_owned)
-        .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
-}
-
-fn column(header: &[String], name: &str) -> usize {
-    header.iter().position(|h| h == name).unwrap()
-}
-
-fn json(output: &std::process::Output) -> Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 #[test]
@@ -85,7 +56,7 @@ fn the_tutorial_runs_from_article_to_path() {
         .success()
         .stdout(predicates::str::contains("⟦Yuri Ushakov⟧"))
         .stdout(predicates::str::contains("0 still proposed"));
-    let (header, rows) = table(&candidates.join("entities.csv"));
+    let (header, rows) = read_table(&candidates.join("entities.csv"));
     assert!(
         rows.iter()
             .all(|r| r[column(&header, "status")] == "accepted")
@@ -116,7 +87,7 @@ fn the_tutorial_runs_from_article_to_path() {
 /// The path from the new actor to Putin, what the new document states, and the timeline of
 /// one of its speakers.
 fn check_the_new_graph(store: &Path) {
-    let path = json(
+    let path = json_of(
         &kg()
             .args(["path", "Ushakov", "Putin", "--format", "json", "--store"])
             .arg(store)
@@ -142,7 +113,7 @@ fn check_the_new_graph(store: &Path) {
         "{path}"
     );
 
-    let facts = json(
+    let facts = json_of(
         &kg()
             .args([
                 "facts",
@@ -162,7 +133,7 @@ fn check_the_new_graph(store: &Path) {
             && f["predicate"]["label"] == "acts on behalf of"
             && f["sentences"] == serde_json::json!([2])
     }));
-    let timeline = json(
+    let timeline = json_of(
         &kg()
             .args(["timeline", "Trump", "--format", "json", "--store"])
             .arg(store)
@@ -185,7 +156,7 @@ fn rejecting_a_new_entity_leaves_its_facts_out() {
     let candidates = dir.path().join("wire");
     ingest_wire(&candidates);
     // Entities come first; the first is Yuri Ushakov.
-    let (header, rows) = table(&candidates.join("entities.csv"));
+    let (header, rows) = read_table(&candidates.join("entities.csv"));
     assert_eq!(rows[0][column(&header, "id")], "Yuri_Ushakov");
     kg().args(["ingest", "--review"])
         .arg(&candidates)
@@ -206,7 +177,7 @@ fn rejecting_a_new_entity_leaves_its_facts_out() {
     assert!(!relations.contains("Yuri_Ushakov"));
     assert!(relations.starts_with("subject,predicate,object"));
     // The clean tables have no review columns.
-    let (header, _) = table(&out.join(format!("{WIRE_ID}.entities.csv")));
+    let (header, _) = read_table(&out.join(format!("{WIRE_ID}.entities.csv")));
     assert!(!header.iter().any(|h| h == "status" || h == "span"));
     // They build with the default data.
     let data = dir.path().join("data");
@@ -234,7 +205,7 @@ fn quitting_a_review_keeps_the_answers_given() {
         .success()
         .stdout(predicates::str::contains("answer y, n, s or q"))
         .stdout(predicates::str::contains("1 accepted, 1 rejected"));
-    let (header, rows) = table(&candidates.join("entities.csv"));
+    let (header, rows) = read_table(&candidates.join("entities.csv"));
     let status: Vec<&str> = rows
         .iter()
         .map(|r| r[column(&header, "status")].as_str())
@@ -265,7 +236,7 @@ fn the_json_analysis_has_the_documented_shape() {
         .arg(default_store())
         .output()
         .unwrap();
-    let analysis = json(&output);
+    let analysis = json_of(&output);
     // The date comes from the header's date line.
     assert_eq!(analysis["document"]["date"], "2025-12-05");
     assert_eq!(
@@ -304,7 +275,7 @@ fn the_json_analysis_has_the_documented_shape() {
         Some(sentences.len() as u64)
     );
     // kg sentences numbers the kept text as the analysis does.
-    let numbered = json(
+    let numbered = json_of(
         &kg()
             .args(["sentences", "--format", "json"])
             .arg(dir.path().join("out/sources/feature.txt"))
@@ -330,7 +301,7 @@ fn the_json_analysis_has_the_documented_shape() {
 #[test]
 fn kg_sentences_gives_the_numbering_and_hash_the_documents_table_holds() {
     let notes = root().join("data/sources/kg-editorial-notes.txt");
-    let numbered = json(
+    let numbered = json_of(
         &kg()
             .args(["sentences", "--format", "json"])
             .arg(&notes)
@@ -361,7 +332,7 @@ fn kg_sentences_gives_the_numbering_and_hash_the_documents_table_holds() {
 
 #[test]
 fn kg_facts_lists_what_a_document_states() {
-    let facts = json(
+    let facts = json_of(
         &kg()
             .args([
                 "facts",
@@ -403,7 +374,7 @@ fn kg_timeline_orders_dates_and_keeps_dates_in_words_last() {
         .arg(default_store())
         .output()
         .unwrap();
-    let timeline = json(&output);
+    let timeline = json_of(&output);
     let entries = timeline["entries"].as_array().unwrap();
     let first = &entries[0];
     assert_eq!(first["date"], "2022");

@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::common::{default_store, kg, missing, root};
+use crate::common::{copy_tree, default_store, kg, missing, root};
 
 /// The services' settings (`services.env`).
 type Env = BTreeMap<String, String>;
@@ -1053,26 +1053,14 @@ const CHANGED_TO: &str = "yermak";
 /// The row of `data/relations.csv` the changed store leaves out.
 const LEFT_OUT: &str = "Marco_Rubio,pto:secretaryOfStateOf,United_States,";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let into = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &into);
-        } else {
-            std::fs::copy(&path, &into).unwrap();
-        }
-    }
-}
-
 /// The default data less one relation row (on the path from rubio to yermak), built once.
 fn changed_store() -> &'static Path {
     static STORE: OnceLock<tempfile::TempDir> = OnceLock::new();
     let dir = STORE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        copy_dir(&root().join("data"), &data);
+        std::fs::create_dir_all(&data).unwrap();
+        copy_tree(&root().join("data"), &data);
         let relations = data.join("relations.csv");
         let text = std::fs::read_to_string(&relations).unwrap();
         let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with(LEFT_OUT)).collect();

@@ -205,6 +205,15 @@ class Bench:
 
     # -- groups ----------------------------------------------------------------------------
 
+    def kg_build_tables(self, dataset: str, kg_store: str) -> tuple[Run, dict]:
+        """`kg build` of a generated dataset's tables into a fresh store (no inference, as the
+        peers do none), with its JSON report."""
+        shutil.rmtree(kg_store, ignore_errors=True)
+        run = self.kg("build", "--data", os.path.join(dataset, "data"), "--ontology",
+                      os.path.join(dataset, "ontology"), "--store", kg_store, "--quiet",
+                      "--no-inference", "--format", "json")
+        return run, json.loads(run.stdout)
+
     def build(self) -> None:
         triples = self.size["triples"]
         dataset = self.dataset(f"triples-{triples}", "--triples", str(triples))
@@ -215,11 +224,7 @@ class Bench:
         equivalent = os.path.join(dataset, "equivalent.nt")
 
         def kg_build(rep: int) -> None:
-            shutil.rmtree(kg_store, ignore_errors=True)
-            run = self.kg("build", "--data", os.path.join(dataset, "data"), "--ontology",
-                          os.path.join(dataset, "ontology"), "--store", kg_store, "--quiet",
-                          "--no-inference", "--format", "json")
-            report = json.loads(run.stdout)
+            run, report = self.kg_build_tables(dataset, kg_store)
             self.record("kg build", run, quads=report["quads"], facts=report["summary"]["facts"])
             if rep == 0:
                 self.check("stored triples = lines of equivalent.nt", report["quads"], generated["triples"], "generator")
@@ -283,11 +288,7 @@ class Bench:
         found: dict[str, int] = {}
 
         def kg_build(rep: int) -> None:
-            shutil.rmtree(kg_store, ignore_errors=True)
-            run = self.kg("build", "--data", os.path.join(dataset, "data"), "--ontology",
-                          os.path.join(dataset, "ontology"), "--store", kg_store, "--quiet",
-                          "--no-inference", "--format", "json")
-            report = json.loads(run.stdout)
+            run, report = self.kg_build_tables(dataset, kg_store)
             self.record("kg build without provenance", run, quads=report["quads"])
             found["kg"] = report["summary"]["facts"]
 
@@ -302,15 +303,22 @@ class Bench:
         if "morph" in found:
             self.check("plain facts written", generated["facts"], found["morph"], "Morph-KGC")
 
-    def path(self) -> None:
+    def path_graph(self, prepare: bool = True) -> tuple[str, str, str]:
+        """The generated graph the path, neighbourhood, lookup and GraphML groups share: its
+        folder, its kg store, and (unless `prepare` is false) the peers' edge list prepared from
+        it (setup, not measured)."""
         nodes, edges = self.size["nodes"], self.size["edges"]
         dataset = self.dataset(f"graph-{nodes}-{edges}", "--nodes", str(nodes), "--edges", str(edges),
                                "--no-provenance")
         store = self.built_store(dataset, "kg-store")
         prepared = os.path.join(dataset, "peers")
-        if not os.path.isfile(os.path.join(prepared, "edges.txt")):
+        if prepare and not os.path.isfile(os.path.join(prepared, "edges.txt")):
             log("writing the peers' edge list (setup, not measured)")
             measure([PY, os.path.join(HERE, "graph_peer.py"), "prepare", dataset, prepared])
+        return dataset, store, prepared
+
+    def path(self) -> None:
+        dataset, store, prepared = self.path_graph()
         pairs_file = os.path.join(dataset, "pairs.csv")
         with open(pairs_file, encoding="utf-8") as file:
             pairs = [line.strip().split(",") for line in file.readlines()[1:] if line.strip()]
@@ -389,14 +397,7 @@ class Bench:
     def graph(self) -> None:
         """The other questions of one entity on the path graph, end to end against a script
         that loads the graph into igraph first, as `path` does."""
-        nodes, edges = self.size["nodes"], self.size["edges"]
-        dataset = self.dataset(f"graph-{nodes}-{edges}", "--nodes", str(nodes), "--edges", str(edges),
-                               "--no-provenance")
-        store = self.built_store(dataset, "kg-store")
-        prepared = os.path.join(dataset, "peers")
-        if not os.path.isfile(os.path.join(prepared, "edges.txt")):
-            log("writing the peers' edge list (setup, not measured)")
-            measure([PY, os.path.join(HERE, "graph_peer.py"), "prepare", dataset, prepared])
+        dataset, store, prepared = self.path_graph()
         with open(os.path.join(dataset, "pairs.csv"), encoding="utf-8") as file:
             names = [line.split(",")[0] for line in file.readlines()[1:] if line.strip()]
         found: dict[str, dict] = {}
@@ -435,10 +436,7 @@ class Bench:
                 self.check(what, values["kg"], values["igraph"], "igraph")
 
     def graphml(self) -> None:
-        nodes, edges = self.size["nodes"], self.size["edges"]
-        graph = self.dataset(f"graph-{nodes}-{edges}", "--nodes", str(nodes), "--edges", str(edges),
-                             "--no-provenance")
-        graph_store = self.built_store(graph, "kg-store")
+        graph, graph_store, _ = self.path_graph(prepare=False)
         counts: dict[str, list[int]] = {}
         kg_graphml, nx_graphml = os.path.join(graph, "kg.graphml"), os.path.join(graph, "networkx.graphml")
 

@@ -315,7 +315,8 @@ type Candidate = (usize, u32, u32, u32, &'static str);
 
 /// Which derived relation between two entities becomes their edge, best first: a co-referent's
 /// ties (`eq-rep-*`), transitive shortcuts, chains, then inverses, symmetry and super-properties.
-fn rule_preference(rule: &str) -> usize {
+/// The remote projection (`crate::remote`) picks the same way, so remote paths equal local ones.
+pub(crate) fn rule_preference(rule: &str) -> usize {
     const ORDER: [&str; 7] = [
         "eq-rep-s", "eq-rep-o", "prp-trp", "prp-spo2", "prp-symp", "prp-inv1", "prp-inv2",
     ];

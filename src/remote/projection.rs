@@ -26,6 +26,7 @@ use oxigraph::sparql::QuerySolution;
 use super::RemoteError;
 use crate::graph::{
     EdgeData, Evidence, LiteralTypeData, NameKind, NodeData, Projection, ProjectionData,
+    rule_preference,
 };
 use crate::infer::statement_iri;
 use crate::ingest::literal::stored_form;
@@ -294,20 +295,6 @@ fn edges(
     Ok(predicate_of)
 }
 
-/// Which derived relation between two nodes becomes their edge, best first: the order of the
-/// build's projection (`ProjectionBuilder::add_derived`), which this must follow for remote
-/// paths to equal local ones (the unit test below compares the two).
-const RULE_ORDER: [&str; 7] = [
-    "eq-rep-s", "eq-rep-o", "prp-trp", "prp-spo2", "prp-symp", "prp-inv1", "prp-inv2",
-];
-
-fn rule_preference(rule: &str) -> usize {
-    RULE_ORDER
-        .iter()
-        .position(|r| *r == rule)
-        .unwrap_or(RULE_ORDER.len())
-}
-
 /// A derived relation that may become the edge of a pair of nodes: (its rule's preference,
 /// predicate, source, target, rule).
 type Candidate = (usize, u32, u32, u32, String);
@@ -561,21 +548,17 @@ mod tests {
         out
     }
 
-    /// The projection assembled from the store's triples equals the one the build wrote, node
-    /// for node (IRI, id, label, classes), edge for edge (with evidence), name for name.
-    #[test]
-    fn the_default_graph_reassembles_as_built() {
+    /// The embedded graph built with `options` into a temporary store.
+    fn built(options: &BuildOptions) -> (tempfile::TempDir, LocalGraph) {
         let dir = tempfile::tempdir().unwrap();
         let store = StoreDir::new(dir.path().join("store"));
-        build(
-            &Inputs::embedded(),
-            &store,
-            &BuildOptions::default(),
-            &|_| {},
-        )
-        .unwrap();
+        build(&Inputs::embedded(), &store, options, &|_| {}).unwrap();
         let local = LocalGraph::open(store.current().unwrap()).unwrap();
-        let built = local.projection().unwrap();
+        (dir, local)
+    }
+
+    /// The projection assembled from the local store's triples, as a remote store's would be.
+    fn assembled(local: &LocalGraph, inferred: Option<&NamedNode>) -> Projection {
         #[allow(irrefutable_let_patterns)]
         let crate::read::SparqlDataset::Local {
             store: store_handle,
@@ -584,7 +567,22 @@ mod tests {
         else {
             unreachable!("a local graph")
         };
-        let remote = assemble(&StoreRows(&store_handle), None, None, &local.meta().base).unwrap();
+        assemble(
+            &StoreRows(&store_handle),
+            None,
+            inferred,
+            &local.meta().base,
+        )
+        .unwrap()
+    }
+
+    /// The projection assembled from the store's triples equals the one the build wrote, node
+    /// for node (IRI, id, label, classes), edge for edge (with evidence), name for name.
+    #[test]
+    fn the_default_graph_reassembles_as_built() {
+        let (_dir, local) = built(&BuildOptions::default());
+        let built = local.projection().unwrap();
+        let remote = assembled(&local, None);
         let nodes = |p: &Projection| {
             p.nodes()
                 .map(|n| {
@@ -628,32 +626,15 @@ mod tests {
     #[test]
     fn the_inferred_edges_reassemble_as_built() {
         use crate::infer::{InferenceOptions, InferenceStage};
-        let dir = tempfile::tempdir().unwrap();
-        let store = StoreDir::new(dir.path().join("store"));
         let options = BuildOptions {
             stages: vec![std::sync::Arc::new(InferenceStage::new(
                 InferenceOptions::default(),
             ))],
             ..BuildOptions::default()
         };
-        build(&Inputs::embedded(), &store, &options, &|_| {}).unwrap();
-        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        let (_dir, local) = built(&options);
         let built = local.projection().unwrap();
-        #[allow(irrefutable_let_patterns)]
-        let crate::read::SparqlDataset::Local {
-            store: store_handle,
-            ..
-        } = local.sparql()
-        else {
-            unreachable!("a local graph")
-        };
-        let mut remote = assemble(
-            &StoreRows(&store_handle),
-            None,
-            Some(&kg::INFERRED.into_owned()),
-            &local.meta().base,
-        )
-        .unwrap();
+        let mut remote = assembled(&local, Some(&kg::INFERRED.into_owned()));
         let built_edges = edges(built);
         let inferred = built_edges.iter().filter(|e| e.4.is_some()).count();
         assert!(inferred > 0, "the embedded graph has inferred edges");

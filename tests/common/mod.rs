@@ -33,6 +33,41 @@ pub fn kg() -> Command {
     command
 }
 
+/// A CSV file as (header, rows).
+pub fn read_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("{} is readable CSV: {e}", path.display()));
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Where the column `name` is in a table's header.
+pub fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// The JSON a successful command printed (its stderr in the failure message otherwise).
+pub fn json_of(output: &std::process::Output) -> serde_json::Value {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 /// Copies a folder tree (files only).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("readable fixture") {

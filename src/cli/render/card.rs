@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use kg::answer::{Direction, EntityCard};
 
-use super::{evidence_text, premises_evidence, shown};
+use super::{evidence_text, premises_evidence, shown, write_qualifiers};
 
 /// The card: names and classes, attributes, then relations out and in, grouped by relation.
 pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
@@ -72,14 +72,7 @@ pub fn card_text(card: &EntityCard, out: &mut dyn Write) -> io::Result<()> {
                     premises_evidence(&relation.evidence)
                 )?,
             }
-            for qualifier in &relation.qualifiers {
-                writeln!(
-                    out,
-                    "      {}: {}",
-                    shown(&qualifier.predicate.label),
-                    shown(&qualifier.value)
-                )?;
-            }
+            write_qualifiers(out, &relation.qualifiers)?;
         }
     }
     Ok(())

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use kg::algo::Truncation;
-use kg::answer::{Evidence, Labelled, truncation_name};
+use kg::answer::{Evidence, Labelled, Qualifier, truncation_name};
 use kg::export::escape::{dot_string, terminal};
 
 pub use self::card::card_text;
@@ -52,6 +52,19 @@ pub fn premises_evidence(evidence: &[Evidence]) -> String {
     } else {
         format!(", from {}", evidence_text(evidence))
     }
+}
+
+/// The values stated on a fact, one `predicate: value` line each under its relation or hop.
+pub fn write_qualifiers(out: &mut dyn Write, qualifiers: &[Qualifier]) -> io::Result<()> {
+    for qualifier in qualifiers {
+        writeln!(
+            out,
+            "      {}: {}",
+            shown(&qualifier.predicate.label),
+            shown(&qualifier.value)
+        )?;
+    }
+    Ok(())
 }
 
 /// `document #sentence (date): “words”`, `; `-separated, or a note that the fact has none.

@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use kg::answer::PathsAnswer;
 
-use super::{evidence_text, plural, premises_evidence, shown, truncation_note, write_dot};
+use super::{
+    evidence_text, plural, premises_evidence, shown, truncation_note, write_dot, write_qualifiers,
+};
 
 /// One block per path, one line per hop with its evidence.
 pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
@@ -47,14 +49,7 @@ pub fn paths_text(answer: &PathsAnswer, out: &mut dyn Write) -> io::Result<()> {
                     premises_evidence(&hop.evidence)
                 )?,
             }
-            for qualifier in &hop.qualifiers {
-                writeln!(
-                    out,
-                    "      {}: {}",
-                    shown(&qualifier.predicate.label),
-                    shown(&qualifier.value)
-                )?;
-            }
+            write_qualifiers(out, &hop.qualifiers)?;
         }
     }
     Ok(())
