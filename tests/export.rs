@@ -309,6 +309,101 @@ fn exports_carry_attributes_evidence_and_typed_values() {
     );
 }
 
+/// A value stated on a fact (relations.csv gives `pto:extent` on the provision's coversRegion
+/// facts, on their `rdf:Statement`s) is an attribute of the fact's edge in every
+/// property-graph format: the values the entity card shows, keyed by the property's label.
+#[test]
+fn values_stated_on_a_fact_are_attributes_of_its_edge() {
+    let store = default_store();
+    let provision = "Territorial_Recognition_Provision";
+    let card = kg()
+        .args(["lookup", provision, "--format", "json", "--store"])
+        .arg(store)
+        .output()
+        .unwrap();
+    let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
+    let mut expected: Vec<(String, String)> = card["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["direction"] == "out" && r["qualifiers"].is_array())
+        .map(|r| {
+            let target = r["node"]["iri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            let value = r["qualifiers"][0]["value"].as_str().unwrap();
+            (target.to_owned(), value.to_owned())
+        })
+        .collect();
+    expected.sort();
+    assert!(!expected.is_empty(), "{card:#}");
+
+    let links = json(&export(store, &["--format", "node-link"]));
+    let mut found: Vec<(String, String)> = links["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["source"] == provision && l.get("extent").is_some())
+        .map(|l| {
+            let target = l["target"].as_str().unwrap().to_owned();
+            (target, l["extent"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, expected, "node-link");
+    let with_extent = links["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l.get("extent").is_some())
+        .count();
+    assert_eq!(
+        with_extent,
+        expected.len(),
+        "only the qualified facts carry it"
+    );
+
+    let (_, edges) = export_csv(store, &[]);
+    let rows = csv_rows(&edges);
+    let (sources, targets, extents) = (
+        column(&rows, "source"),
+        column(&rows, "target"),
+        column(&rows, "extent"),
+    );
+    let mut found: Vec<(String, String)> = (0..sources.len())
+        .filter(|&i| sources[i] == provision && !extents[i].is_empty())
+        .map(|i| (targets[i].clone(), extents[i].clone()))
+        .collect();
+    found.sort();
+    assert_eq!(found, expected, "CSV");
+
+    let value = &expected[0].1;
+    let graphml = String::from_utf8(export(store, &["--format", "graphml"])).unwrap();
+    assert!(
+        graphml.contains(r#"for="edge" attr.name="extent""#),
+        "GraphML key"
+    );
+    assert!(
+        graphml.contains(&format!(">{value}</data>")),
+        "GraphML value"
+    );
+    let gexf = String::from_utf8(export(store, &["--format", "gexf"])).unwrap();
+    assert!(gexf.contains(r#"title="extent""#), "GEXF attribute");
+    let dot = String::from_utf8(export(store, &["--format", "dot"])).unwrap();
+    assert!(dot.contains(&format!("\"extent\"=\"{value}\"")), "DOT");
+    let html = html_data(&export(store, &["--format", "html"]));
+    let qualified = html["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["qualifiers"].as_array().is_some_and(|q| !q.is_empty()))
+        .count();
+    assert_eq!(qualified, expected.len(), "HTML viewer data");
+}
+
 #[test]
 fn svg_is_well_formed_and_no_node_boxes_overlap() {
     let store = default_store();

@@ -8,6 +8,8 @@ mod paths;
 mod qualifiers;
 mod rank;
 
+pub(crate) use self::qualifiers::PROVENANCE;
+
 use serde::Serialize;
 
 pub use self::card::{

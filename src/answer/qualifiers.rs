@@ -9,7 +9,7 @@ use crate::read::{self, GraphReader, ReadError};
 use crate::vocab::{kg, rdf};
 
 /// What a statement records about where its fact comes from: not a qualifier.
-const PROVENANCE: [NamedNodeRef<'static>; 8] = [
+pub(crate) const PROVENANCE: [NamedNodeRef<'static>; 9] = [
     rdf::TYPE,
     rdf::SUBJECT,
     rdf::PREDICATE,
@@ -18,6 +18,7 @@ const PROVENANCE: [NamedNodeRef<'static>; 8] = [
     kg::EVIDENCE,
     kg::DATE,
     kg::ROW,
+    kg::SPAN,
 ];
 
 /// The statements of the fact `subject predicate object` (its `rdf:Statement`s, one per

@@ -195,7 +195,8 @@ pub fn export(
         &all
     };
     let title = options.title.as_deref().unwrap_or("kg");
-    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?;
+    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?
+        .with_qualifiers(source.graph)?;
     match format {
         ExportFormat::GraphMl => graphml::write(&graph, title, out)?,
         ExportFormat::Gexf => gexf::write(&graph, title, out)?,
@@ -235,7 +236,8 @@ pub fn export_tables(
         all = Subgraph::all(source.projection);
         &all
     };
-    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?;
+    let graph = PropertyGraph::new(source.projection, source.schema, subgraph)?
+        .with_qualifiers(source.graph)?;
     tables::write(&graph, nodes, edges)?;
     Ok(ExportSummary {
         nodes: graph.nodes().len(),

@@ -140,6 +140,11 @@ fn write_data(
         let edge = graph.edge(position);
         let shape = shapes.shape(position);
         let ends = projection.edge(edge.index);
+        let qualifiers: Vec<(&str, &crate::export::property_graph::Value)> = edge
+            .qualifiers
+            .iter()
+            .map(|(k, v)| (graph.edge_keys()[*k].name.as_str(), v))
+            .collect();
         let value = json!({
             "s": graph.position(ends.source()),
             "t": graph.position(ends.target()),
@@ -149,6 +154,7 @@ fn write_data(
             "lx": round(shape.label.x),
             "ly": round(shape.label.y),
             "evidence": edge.items,
+            "qualifiers": qualifiers,
         });
         data.write_all(if position == 0 { b"\n" } else { b",\n" })?;
         serde_json::to_writer(&mut *data, &value).map_err(std::io::Error::from)?;

@@ -34,15 +34,7 @@ pub(super) fn literal_keys(projection: &Projection, subgraph: &Subgraph) -> Lite
                 continue;
             }
             let scan = scans[property as usize].get_or_insert_with(Scan::default);
-            let kind = kind_of(attribute.datatype());
-            if typed_value(kind, attribute.value).is_none() {
-                scan.misfit = true;
-            }
-            scan.kind = Some(match scan.kind {
-                None => kind,
-                Some(k) if k == kind => k,
-                Some(_) => ValueKind::String,
-            });
+            scan.see(attribute.datatype(), attribute.value);
             if previous == Some(property) {
                 scan.multiple = true;
             }
@@ -57,12 +49,30 @@ pub(super) fn literal_keys(projection: &Projection, subgraph: &Subgraph) -> Lite
         })
         .collect();
     scans.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut keys = Vec::with_capacity(scans.len());
     let mut key_of = vec![None; projection.property_count()];
-    let mut taken: HashSet<String> = NODE_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    for (predicate, label, property, scan) in scans {
-        let predicate = predicate.to_owned();
-        let candidates = [label, local_name(&predicate), &predicate];
+    for (k, scan) in scans.iter().enumerate() {
+        key_of[scan.2 as usize] = Some(k);
+    }
+    let keys = named_keys(
+        scans
+            .into_iter()
+            .map(|(predicate, label, _, scan)| (predicate, label, scan)),
+        &NODE_FIELDS,
+    );
+    (keys, key_of)
+}
+
+/// Keys for properties, in the order given: each named by its label, else its local name, else
+/// its IRI (the first not taken by a fixed field or an earlier key), typed as its scan found
+/// (text when some item has several values or a value does not fit).
+pub(super) fn named_keys<'p>(
+    scans: impl IntoIterator<Item = (&'p str, &'p str, Scan)>,
+    fixed: &[&str],
+) -> Vec<Key> {
+    let mut keys: Vec<Key> = Vec::new();
+    let mut taken: HashSet<String> = fixed.iter().map(|f| (*f).to_owned()).collect();
+    for (predicate, label, scan) in scans {
+        let candidates = [label, local_name(predicate), predicate];
         let name = candidates
             .into_iter()
             .find(|name| !name.is_empty() && !taken.contains(*name))
@@ -73,14 +83,28 @@ pub(super) fn literal_keys(projection: &Projection, subgraph: &Subgraph) -> Lite
         } else {
             scan.kind.unwrap_or(ValueKind::String)
         };
-        key_of[property as usize] = Some(keys.len());
         keys.push(Key {
             name,
             kind,
-            predicate,
+            predicate: predicate.to_owned(),
         });
     }
-    (keys, key_of)
+    keys
+}
+
+impl Scan {
+    /// Takes one value (its datatype IRI and lexical form) into account.
+    pub(super) fn see(&mut self, datatype: &str, lexical: &str) {
+        let kind = kind_of(datatype);
+        if typed_value(kind, lexical).is_none() {
+            self.misfit = true;
+        }
+        self.kind = Some(match self.kind {
+            None => kind,
+            Some(k) if k == kind => k,
+            Some(_) => ValueKind::String,
+        });
+    }
 }
 
 /// Each node's main class, the legend (class, nodes) by count then label, and each class's

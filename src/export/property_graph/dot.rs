@@ -229,6 +229,11 @@ pub fn write(
         .iter()
         .map(|k| dot_string(&attribute_name(&k.name)))
         .collect();
+    let edge_names: Vec<String> = graph
+        .edge_keys()
+        .iter()
+        .map(|k| dot_string(&attribute_name(&k.name)))
+        .collect();
     for position in 0..graph.nodes().len() {
         let node = graph.node(position);
         let colour = graph.colour(node.class);
@@ -275,6 +280,14 @@ pub fn write(
             if !value.is_empty() {
                 write!(out, ", {name}={}", dot_string(value))?;
             }
+        }
+        for (k, value) in &edge.qualifiers {
+            write!(
+                out,
+                ", {}={}",
+                edge_names[*k],
+                dot_string(&value.to_string())
+            )?;
         }
         writeln!(out, "];")?;
     }

@@ -34,7 +34,7 @@ pub fn write(
         &[("defaultedgetype", "directed"), ("mode", "static")],
     )?;
 
-    let node_fields = declare_attributes(&mut xml, graph)?;
+    let (node_fields, edge_fields) = declare_attributes(&mut xml, graph)?;
 
     xml.start("nodes", &[])?;
     for position in 0..graph.nodes().len() {
@@ -84,6 +84,10 @@ pub fn write(
                 xml.empty("attvalue", &[("for", &i.to_string()), ("value", value)])?;
             }
         }
+        for (k, value) in &edge.qualifiers {
+            let id = (edge_fields + k).to_string();
+            xml.empty("attvalue", &[("for", &id), ("value", &value.to_string())])?;
+        }
         xml.end("attvalues")?;
         xml.end("edge")?;
     }
@@ -95,11 +99,11 @@ pub fn write(
 }
 
 /// Declares the node and edge attributes; returns how many fixed node fields come before the
-/// literal attributes.
+/// literal attributes, and how many fixed edge fields before the qualifiers.
 fn declare_attributes(
     xml: &mut XmlWriter<'_>,
     graph: &PropertyGraph<'_>,
-) -> Result<usize, ExportError> {
+) -> Result<(usize, usize), ExportError> {
     // Node attributes: the fixed fields but id and label, then the literal attributes.
     let node_fields: Vec<&str> =
         as_attvalues(&NODE_FIELDS, NODE_FIELDS, NODE_XML_ATTRIBUTES).collect();
@@ -114,15 +118,19 @@ fn declare_attributes(
         next += 1;
     }
     xml.end("attributes")?;
-    // Edge attributes: the fixed fields but id, source, target and label.
-    let edge_fields = as_attvalues(&EDGE_FIELDS, EDGE_FIELDS, EDGE_XML_ATTRIBUTES);
+    // Edge attributes: the fixed fields but id, source, target and label, then the qualifiers.
+    let edge_fields: Vec<&str> =
+        as_attvalues(&EDGE_FIELDS, EDGE_FIELDS, EDGE_XML_ATTRIBUTES).collect();
     xml.start("attributes", &[("class", "edge"), ("mode", "static")])?;
-    for (i, field) in edge_fields.enumerate() {
+    for (i, field) in edge_fields.iter().enumerate() {
         attribute(xml, i, field, "string")?;
+    }
+    for (k, key) in graph.edge_keys().iter().enumerate() {
+        attribute(xml, edge_fields.len() + k, &key.name, key.kind.xml_name())?;
     }
     xml.end("attributes")?;
 
-    Ok(node_fields.len())
+    Ok((node_fields.len(), edge_fields.len()))
 }
 
 /// Fixed node fields written as XML attributes of `<node>`, not as `<attvalue>`s.

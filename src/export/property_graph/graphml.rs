@@ -15,7 +15,8 @@ const SCHEMA: &str =
 /// Writes the graph as `GraphML`.
 ///
 /// Node keys are `n0`… (the fixed fields but `id`, then one per literal attribute), edge keys
-/// `e0`… (the fixed fields but `id`, `source` and `target`, which are XML attributes).
+/// `e0`… (the fixed fields but `id`, `source` and `target`, which are XML attributes, then one
+/// per qualifier).
 ///
 /// # Errors
 /// I/O and storage errors.
@@ -53,6 +54,16 @@ pub fn write(
     for (i, field) in edge_fields.iter().enumerate() {
         key(&mut xml, &format!("e{i}"), "edge", field, "string")?;
     }
+    for (k, qualifier) in graph.edge_keys().iter().enumerate() {
+        let id = format!("e{}", edge_fields.len() + k);
+        key(
+            &mut xml,
+            &id,
+            "edge",
+            &qualifier.name,
+            qualifier.kind.xml_name(),
+        )?;
+    }
     key(&mut xml, "g0", "graph", "title", "string")?;
     xml.start("graph", &[("id", "G"), ("edgedefault", "directed")])?;
     xml.text_element("data", &[("key", "g0")], title)?;
@@ -86,6 +97,10 @@ pub fn write(
             if !value.is_empty() {
                 xml.text_element("data", &[("key", &format!("e{i}"))], value)?;
             }
+        }
+        for (k, value) in &edge.qualifiers {
+            let id = format!("e{}", edge_fields.len() + k);
+            xml.text_element("data", &[("key", &id)], &value.to_string())?;
         }
         xml.end("edge")?;
     }

@@ -35,7 +35,7 @@ fn node_object(graph: &PropertyGraph<'_>, node: &NodeRecord<'_>) -> Map<String, 
     object
 }
 
-fn edge_object(edge: &EdgeRecord<'_>) -> Map<String, Json> {
+fn edge_object(graph: &PropertyGraph<'_>, edge: &EdgeRecord<'_>) -> Map<String, Json> {
     let mut object = Map::new();
     object.insert("source".into(), edge.source.into());
     object.insert("target".into(), edge.target.into());
@@ -50,6 +50,10 @@ fn edge_object(edge: &EdgeRecord<'_>) -> Map<String, Json> {
         if !value.is_empty() {
             object.insert(name.into(), value.clone().into());
         }
+    }
+    for (k, value) in &edge.qualifiers {
+        let value = serde_json::to_value(value).unwrap_or(Json::Null);
+        object.insert(graph.edge_keys()[*k].name.clone(), value);
     }
     object
 }
@@ -77,7 +81,7 @@ pub fn write_cytoscape(
     write!(out, "\n],\"edges\":[")?;
     for position in 0..graph.edges().len() {
         let edge = graph.edge(position);
-        let mut data = edge_object(&edge);
+        let mut data = edge_object(graph, &edge);
         data.insert("id".into(), edge.id.clone().into());
         let mut element = Map::new();
         element.insert("data".into(), Json::Object(data));
@@ -115,7 +119,7 @@ pub fn write_node_link(
     write!(out, "\n],\"links\":[")?;
     for position in 0..graph.edges().len() {
         let edge = graph.edge(position);
-        let mut link = edge_object(&edge);
+        let mut link = edge_object(graph, &edge);
         link.insert("key".into(), edge.id.clone().into());
         out.write_all(separator(position))?;
         serde_json::to_writer(&mut *out, &link).map_err(std::io::Error::from)?;

@@ -13,6 +13,7 @@
 //! | edge | `evidence` | `document#sentence` entries, `; `-joined |
 //! | edge | `documents`, `dates` | the documents and dates, `\|`-joined |
 //! | edge | `sentences` | the cited sentences' words (when the build had the texts), ` \| `-joined |
+//! | edge | one per qualifier property | a value stated on the fact (its `rdf:Statement`), keyed by the property's label; several values `\|`-joined |
 //!
 //! Node attributes come from the projection, which keeps every literal fact about each node
 //! ([`crate::graph::Node::attributes`]): a first pass over the selected nodes decides each
@@ -25,6 +26,7 @@ pub mod dot;
 pub mod gexf;
 pub mod graphml;
 pub mod json;
+mod qualifiers;
 pub mod tables;
 pub(crate) mod xml;
 
@@ -33,11 +35,12 @@ use std::fmt;
 
 pub use self::attributes::Colour;
 use self::attributes::{literal_keys, main_classes, typed_value};
+use self::qualifiers::{EdgeQualifiers, edge_qualifiers};
 use super::ExportError;
 use super::select::Subgraph;
 use crate::graph::{Evidence, Projection};
 use crate::names::PreferredLabel;
-use crate::read::SchemaView;
+use crate::read::{GraphReader, SchemaView};
 use crate::vocab::rdfs;
 
 /// The attributes every node has, before the literal attributes.
@@ -164,7 +167,7 @@ impl NodeRecord<'_> {
 }
 
 /// An edge with its attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EdgeRecord<'g> {
     /// The projection edge.
     pub index: u32,
@@ -188,6 +191,8 @@ pub struct EdgeRecord<'g> {
     pub dates: String,
     /// The evidence itself.
     pub items: Vec<Evidence>,
+    /// Values stated on the fact: (index into [`PropertyGraph::edge_keys`], value), by key.
+    pub qualifiers: Vec<(usize, Value)>,
 }
 
 impl EdgeRecord<'_> {
@@ -221,6 +226,7 @@ pub struct PropertyGraph<'a> {
     main_class: Vec<Option<u32>>,
     class_rank: Vec<Option<usize>>,
     legend: Vec<(u32, usize)>,
+    qualifiers: EdgeQualifiers,
 }
 
 impl fmt::Debug for PropertyGraph<'_> {
@@ -273,7 +279,18 @@ impl<'a> PropertyGraph<'a> {
             main_class,
             class_rank,
             legend,
+            qualifiers: EdgeQualifiers::default(),
         })
+    }
+
+    /// The view with its edges' qualifiers (values stated on their facts) read from `graph`:
+    /// without this, edges carry the fixed fields only.
+    ///
+    /// # Errors
+    /// What reading the graph gives.
+    pub fn with_qualifiers(mut self, graph: &dyn GraphReader) -> Result<Self, ExportError> {
+        self.qualifiers = edge_qualifiers(graph, self.projection, self.subgraph)?;
+        Ok(self)
     }
 
     /// The projection.
@@ -294,6 +311,11 @@ impl<'a> PropertyGraph<'a> {
     /// The literal attribute keys of nodes.
     pub fn keys(&self) -> &[Key] {
         &self.keys
+    }
+
+    /// The qualifier keys of edges (empty unless [`with_qualifiers`](Self::with_qualifiers)).
+    pub fn edge_keys(&self) -> &[Key] {
+        &self.qualifiers.keys
     }
 
     /// The position of a projection node among [`nodes`](Self::nodes).
@@ -423,6 +445,12 @@ impl<'a> PropertyGraph<'a> {
             sentences: sentences.join(" | "),
             dates: dates.join("|"),
             items,
+            qualifiers: self
+                .qualifiers
+                .values
+                .get(&index)
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 }

@@ -2,7 +2,8 @@
 //! spreadsheet import, pandas and spreadsheets read them.
 //!
 //! - nodes: `id,iri,label,class,classes,description`, then one column per literal attribute;
-//! - edges: `id,source,target,predicate,label,evidence,documents,sentences,dates`.
+//! - edges: `id,source,target,predicate,label,evidence,documents,sentences,dates`, then one
+//!   column per qualifier (a value stated on the fact).
 //!
 //! Fields are quoted when they hold a comma, a quote or a line break; every character is kept.
 
@@ -41,10 +42,18 @@ pub fn write(
     table.flush()?;
 
     let mut table = csv::WriterBuilder::new().flexible(false).from_writer(edges);
-    table.write_record(EDGE_FIELDS).map_err(csv_error)?;
+    let mut header: Vec<&str> = EDGE_FIELDS.to_vec();
+    header.extend(graph.edge_keys().iter().map(|k| k.name.as_str()));
+    table.write_record(&header).map_err(csv_error)?;
+    let width = header.len();
     for position in 0..graph.edges().len() {
         let edge = graph.edge(position);
-        table.write_record(edge.fields()).map_err(csv_error)?;
+        let mut row: Vec<String> = edge.fields().iter().map(|&v| v.to_owned()).collect();
+        row.resize(width, String::new());
+        for (k, value) in &edge.qualifiers {
+            row[EDGE_FIELDS.len() + k] = value.to_string();
+        }
+        table.write_record(&row).map_err(csv_error)?;
     }
     table.flush()?;
     Ok(())

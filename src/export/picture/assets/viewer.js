@@ -281,6 +281,10 @@
         select(relation.other);
         centreOn(relation.other);
       });
+      // Values stated on the fact itself (which meeting of a series, the extent of a claim).
+      relation.edge.qualifiers.forEach((pair) => {
+        html('span', ' · ' + pair[0] + ': ' + String(pair[1]), item, 'qualifier');
+      });
       evidenceList(relation.edge.evidence, item);
     });
     panel.classList.add('open');
