@@ -41,6 +41,18 @@ try {
   page.on('request', (request) => {
     if (!request.url().startsWith(origin)) report.external_requests.push(request.url());
   });
+  // Every API answer with its status and when it came, to explain a failure.
+  const started = Date.now();
+  report.api = [];
+  page.on('response', (response) => {
+    const url = new URL(response.url());
+    if (url.pathname.startsWith('/api/')) {
+      report.api.push(`${Date.now() - started} ms ${response.status()} ${url.pathname}${url.search}`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    report.api.push(`${Date.now() - started} ms failed ${request.url()}: ${request.failure()?.errorText}`);
+  });
   await page.goto(base, { waitUntil: 'load' });
 
   // Search "Witkoff" with the keyboard: type, pick the first suggestion, Enter.
@@ -50,6 +62,10 @@ try {
   try {
     await page.waitForSelector('#entity-name-list li', { timeout: 20000 });
   } catch {
+    report.retyped = await page.evaluate(() => ({
+      focused: document.activeElement?.id, value: document.querySelector('#entity-name').value,
+    }));
+    await page.focus('#entity-name');
     await page.keyboard.press('Backspace');
     await page.keyboard.type('f');
     await page.waitForSelector('#entity-name-list li');

@@ -412,7 +412,12 @@ function selectPosition(textarea, line, column) {
 // ---- Views ----
 
 function render() {
-  for (const list of document.querySelectorAll(".suggestions")) list.hidden = true;
+  // A view change closes the suggestion lists, except under the box the person is typing in
+  // (a late first render must not take away what they are choosing from).
+  for (const list of document.querySelectorAll(".suggestions")) {
+    const owner = document.querySelector(`[aria-controls="${list.id}"]`);
+    if (owner !== document.activeElement) list.hidden = true;
+  }
   const params = state();
   const view = params.get("view") || "entity";
   for (const section of document.querySelectorAll("main > section")) section.hidden = section.dataset.view !== view;
