@@ -25,6 +25,7 @@ use serde::Serialize;
 
 pub use self::assemble::{AttributeData, EdgeData, LiteralTypeData, NodeData, ProjectionData};
 pub use self::builder::ProjectionBuilder;
+#[cfg(feature = "remote")]
 pub(crate) use self::builder::rule_preference;
 pub use self::file::ProjectionFileError;
 pub use self::resolve::{Resolution, resolve_entity};

@@ -54,6 +54,9 @@ pub struct Summary {
     pub relations_by_predicate: BTreeMap<String, u64>,
     /// Facts per source document id.
     pub facts_by_document: BTreeMap<String, u64>,
+    /// The properties stated on facts (qualifier columns of relation tables), full IRIs: what
+    /// the property-graph exports read as edge attributes.
+    pub qualifiers: std::collections::BTreeSet<String>,
     /// Triples read from RDF inputs (ontologies included).
     pub rdf_triples: usize,
     /// Rows of candidate tables (a `status` column) left out because they are not accepted.

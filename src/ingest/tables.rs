@@ -433,6 +433,13 @@ pub(super) fn count_row(
     entities: &EntityIndex,
     summary: &mut Summary,
 ) {
+    if !row.facts.is_empty() {
+        for (qualifier, _) in &row.qualifiers {
+            if !summary.qualifiers.contains(qualifier.as_str()) {
+                summary.qualifiers.insert(qualifier.as_str().to_owned());
+            }
+        }
+    }
     for fact in &row.facts {
         summary.facts += 1;
         if fact.predicate.as_ref() != rdf::TYPE {

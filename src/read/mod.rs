@@ -124,6 +124,13 @@ pub trait GraphReader: Send + Sync {
 
     /// Where SPARQL queries run.
     fn sparql(&self) -> SparqlDataset;
+
+    /// The properties stated on facts (on their `rdf:Statement`s beyond provenance), when the
+    /// reader knows them without a scan (a local store records them at build time); `None`
+    /// when it does not.
+    fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
+        None
+    }
 }
 
 /// A boxed reader is a reader (what the CLI opens: local or remote).
@@ -159,6 +166,10 @@ impl<T: GraphReader + ?Sized> GraphReader for Box<T> {
 
     fn sparql(&self) -> SparqlDataset {
         (**self).sparql()
+    }
+
+    fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
+        (**self).qualifier_properties()
     }
 }
 

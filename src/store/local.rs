@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, TermRef,
-    Triple,
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    TermRef, Triple,
 };
 use oxigraph::store::Store;
 
@@ -155,5 +155,14 @@ impl GraphReader for LocalGraph {
                 vec![GraphName::DefaultGraph]
             },
         }
+    }
+
+    fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
+        // Recorded by the build (`summary.qualifiers`); a store built before that has none.
+        let recorded = self.meta.summary.get("qualifiers")?.as_array()?;
+        recorded
+            .iter()
+            .map(|iri| NamedNode::new(iri.as_str()?).ok())
+            .collect()
     }
 }

@@ -2,13 +2,14 @@
 //! provenance, such as `pto:extent`): edge attributes after the fixed fields, keyed and typed
 //! as node attributes are.
 //!
-//! Read from the graph once per selected node that is the subject of a selected edge: the
-//! statements about it (`?st rdf:subject <node>`), then each statement's triples. A graph with
-//! no statement at all (built without provenance) costs one lookup.
+//! A local store knows its qualifier properties (the build records them): the statements that
+//! carry each are read, then each one's fact, in proportion to the qualified statements alone.
+//! Otherwise (a remote store, an older store) the statements about each selected node with
+//! selected edges are read whole; a graph with no statement at all costs one lookup.
 
 use std::collections::{BTreeMap, HashMap};
 
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 
 use super::attributes::{named_keys, typed_value};
 use super::{EDGE_FIELDS, Key, Scan, Value, ValueKind};
@@ -39,16 +40,94 @@ pub(super) fn edge_qualifiers(
     projection: &Projection,
     subgraph: &Subgraph,
 ) -> Result<EdgeQualifiers, ReadError> {
+    let raw = match graph.qualifier_properties() {
+        Some(properties) => by_property(graph, projection, subgraph, &properties)?,
+        None => by_subject(graph, projection, subgraph)?,
+    };
+    keyed(graph, &raw)
+}
+
+/// When the qualifier properties are known: the statements that carry each, then each such
+/// statement's fact. Reads in proportion to the qualified statements alone.
+fn by_property(
+    graph: &dyn GraphReader,
+    projection: &Projection,
+    subgraph: &Subgraph,
+    properties: &[NamedNode],
+) -> Result<BTreeMap<u32, Vec<Raw>>, ReadError> {
+    let mut raw: BTreeMap<u32, Vec<Raw>> = BTreeMap::new();
+    let mut edge_of_statement: HashMap<NamedOrBlankNode, Option<u32>> = HashMap::new();
+    for property in properties {
+        for triple in graph.triples(None, Some(property.as_ref()), None) {
+            let triple = triple?;
+            let edge = if let Some(edge) = edge_of_statement.get(&triple.subject) {
+                *edge
+            } else {
+                let edge = statement_edge(graph, projection, subgraph, &triple.subject)?;
+                edge_of_statement.insert(triple.subject.clone(), edge);
+                edge
+            };
+            if let (Some(edge), Some(value)) = (edge, raw_value(triple.predicate, triple.object)) {
+                raw.entry(edge).or_default().push(value);
+            }
+        }
+    }
+    Ok(raw)
+}
+
+/// The selected stated edge a statement is about, if any.
+fn statement_edge(
+    graph: &dyn GraphReader,
+    projection: &Projection,
+    subgraph: &Subgraph,
+    statement: &NamedOrBlankNode,
+) -> Result<Option<u32>, ReadError> {
+    let (mut subject, mut predicate, mut object) = (None, None, None);
+    for triple in graph.triples(Some(statement.as_ref()), None, None) {
+        let triple = triple?;
+        let p = triple.predicate.as_ref();
+        if let Term::NamedNode(n) = triple.object {
+            if p == rdf::SUBJECT {
+                subject = Some(n);
+            } else if p == rdf::PREDICATE {
+                predicate = Some(n);
+            } else if p == rdf::OBJECT {
+                object = Some(n);
+            }
+        }
+    }
+    let (Some(subject), Some(predicate), Some(object)) = (subject, predicate, object) else {
+        return Ok(None);
+    };
+    let Some(source) = projection.node_by_iri(subject.as_str()) else {
+        return Ok(None);
+    };
+    Ok(projection.out_edges(source).find(|&edge| {
+        let view = projection.edge(edge);
+        subgraph.edges.binary_search(&edge).is_ok()
+            && view.inferred().is_none()
+            && projection.predicate(view.predicate()).iri == predicate.as_str()
+            && projection.node(view.target()).iri() == object.as_str()
+    }))
+}
+
+/// When they are not known (a remote store, a store built before they were recorded): the
+/// statements about each selected node with selected edges, each read whole.
+fn by_subject(
+    graph: &dyn GraphReader,
+    projection: &Projection,
+    subgraph: &Subgraph,
+) -> Result<BTreeMap<u32, Vec<Raw>>, ReadError> {
+    let mut raw: BTreeMap<u32, Vec<Raw>> = BTreeMap::new();
     if graph
         .triples(None, Some(rdf::SUBJECT), None)
         .next()
         .transpose()?
         .is_none()
     {
-        return Ok(EdgeQualifiers::default());
+        return Ok(raw);
     }
     let selected = |edge: u32| subgraph.edges.binary_search(&edge).is_ok();
-    let mut raw: BTreeMap<u32, Vec<Raw>> = BTreeMap::new();
     for &node in &subgraph.nodes {
         // The node's selected stated edges, by (predicate IRI, target IRI).
         let mut edges: HashMap<(&str, &str), u32> = HashMap::new();
@@ -70,25 +149,16 @@ pub(super) fn edge_qualifiers(
             let mut values = Vec::new();
             for triple in graph.triples(Some(statement.as_ref()), None, None) {
                 let triple = triple?;
-                match (triple.predicate.as_ref(), triple.object) {
-                    (p, Term::NamedNode(n)) if p == rdf::PREDICATE => predicate = Some(n),
-                    (p, Term::NamedNode(n)) if p == rdf::OBJECT => object = Some(n),
-                    (p, _) if PROVENANCE.contains(&p) => {}
-                    (_, Term::Literal(l)) => values.push((
-                        triple.predicate.clone(),
-                        l.value().to_owned(),
-                        l.datatype().as_str().to_owned(),
-                    )),
-                    (_, Term::NamedNode(n)) => {
-                        values.push((triple.predicate.clone(), n.into_string(), String::new()));
-                    }
-                    (_, Term::BlankNode(_)) => {}
+                let p = triple.predicate.as_ref();
+                match triple.object {
+                    Term::NamedNode(n) if p == rdf::PREDICATE => predicate = Some(n),
+                    Term::NamedNode(n) if p == rdf::OBJECT => object = Some(n),
+                    _ if PROVENANCE.contains(&p) => {}
+                    value => values.extend(raw_value(triple.predicate.clone(), value)),
                 }
             }
-            if values.is_empty() {
-                continue;
-            }
-            let (Some(predicate), Some(object)) = (predicate, object) else {
+            let (Some(predicate), Some(object), false) = (predicate, object, values.is_empty())
+            else {
                 continue;
             };
             if let Some(&edge) = edges.get(&(predicate.as_str(), object.as_str())) {
@@ -96,7 +166,20 @@ pub(super) fn edge_qualifiers(
             }
         }
     }
-    keyed(graph, &raw)
+    Ok(raw)
+}
+
+/// A qualifier's value as read: literals with their datatype, IRIs as text; blank nodes have no
+/// value to show.
+fn raw_value(property: NamedNode, value: Term) -> Option<Raw> {
+    match value {
+        Term::Literal(l) => {
+            let datatype = l.datatype().as_str().to_owned();
+            Some((property, l.value().to_owned(), datatype))
+        }
+        Term::NamedNode(n) => Some((property, n.into_string(), String::new())),
+        Term::BlankNode(_) => None,
+    }
 }
 
 /// Keys the raw values: one key per property (named by its label), its values typed when every
@@ -165,4 +248,46 @@ fn keyed(
         out.insert(*edge, typed);
     }
     Ok(EdgeQualifiers { keys, values: out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Inputs;
+    use crate::pipeline::{BuildOptions, build};
+    use crate::store::{LocalGraph, StoreDir};
+
+    /// Both ways of reading give the same values: by the properties the build recorded, and by
+    /// each node's statements (remote and older stores).
+    #[test]
+    fn the_recorded_properties_find_what_the_statements_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = StoreDir::new(dir.path().join("store"));
+        build(
+            &Inputs::embedded(),
+            &store,
+            &BuildOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        let projection = local.projection().unwrap();
+        let all = Subgraph::all(projection);
+        let properties = local.qualifier_properties().expect("recorded by the build");
+        assert!(!properties.is_empty());
+        let recorded = by_property(&local, projection, &all, &properties).unwrap();
+        assert!(recorded.len() >= 4, "{recorded:?}");
+        assert_eq!(recorded, by_subject(&local, projection, &all).unwrap());
+        // A selection without the qualified facts' subjects has none.
+        let none = Subgraph {
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            truncated: None,
+        };
+        assert!(
+            by_property(&local, projection, &none, &properties)
+                .unwrap()
+                .is_empty()
+        );
+    }
 }
