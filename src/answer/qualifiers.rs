@@ -23,32 +23,48 @@ pub(crate) const PROVENANCE: [NamedNodeRef<'static>; 9] = [
 
 /// The statements of the fact `subject predicate object` (its `rdf:Statement`s, one per
 /// citing row or one shared).
+///
+/// Two index scans, not a lookup per statement: the statements about `subject`, then those
+/// whose object is `object` among them; only those left have their predicate checked. (A
+/// subject with a hundred statements cost two hundred point reads per fact before.)
 pub(crate) fn statements_of(
     graph: &dyn GraphReader,
     subject: &NamedNode,
     predicate: &NamedNode,
     object: &Term,
 ) -> Result<Vec<NamedNode>, ReadError> {
-    let mut statements = Vec::new();
+    let mut about = std::collections::HashSet::new();
     for triple in graph.triples(None, Some(rdf::SUBJECT), Some(subject.as_ref().into())) {
+        if let NamedOrBlankNode::NamedNode(statement) = triple?.subject {
+            about.insert(statement);
+        }
+    }
+    if about.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut statements = Vec::new();
+    for triple in graph.triples(None, Some(rdf::OBJECT), Some(object.as_ref())) {
         let NamedOrBlankNode::NamedNode(statement) = triple?.subject else {
             continue;
         };
-        let has = |property: NamedNodeRef<'_>, value: &Term| -> Result<bool, ReadError> {
-            Ok(graph
-                .triples(
-                    Some(statement.as_ref().into()),
-                    Some(property),
-                    Some(value.as_ref()),
-                )
-                .next()
-                .transpose()?
-                .is_some())
-        };
-        if has(rdf::PREDICATE, &predicate.clone().into())? && has(rdf::OBJECT, object)? {
+        if !about.contains(&statement) {
+            continue;
+        }
+        let stated = graph
+            .triples(
+                Some(statement.as_ref().into()),
+                Some(rdf::PREDICATE),
+                Some(predicate.as_ref().into()),
+            )
+            .next()
+            .transpose()?
+            .is_some();
+        if stated {
             statements.push(statement);
         }
     }
+    statements.sort_unstable();
+    statements.dedup();
     Ok(statements)
 }
 

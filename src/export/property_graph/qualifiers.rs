@@ -214,7 +214,8 @@ fn keyed(
             .into_iter()
             .zip(&labels)
             .map(|((property, scan), label)| (property, label.as_str(), scan)),
-        &EDGE_FIELDS,
+        // `key`: node-link's own field for the edge id.
+        &[&EDGE_FIELDS[..], &["key"]].concat(),
     );
     let position: HashMap<&str, usize> = keys
         .iter()
