@@ -131,6 +131,13 @@ pub trait GraphReader: Send + Sync {
     fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
         None
     }
+
+    /// The base IRI kg names entities and statements under, when the reader knows it (a local
+    /// store does): a fact's statement is then found by its name (see
+    /// [`crate::infer::statement_iri`]) rather than searched for.
+    fn base(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A boxed reader is a reader (what the CLI opens: local or remote).
@@ -170,6 +177,10 @@ impl<T: GraphReader + ?Sized> GraphReader for Box<T> {
 
     fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
         (**self).qualifier_properties()
+    }
+
+    fn base(&self) -> Option<&str> {
+        (**self).base()
     }
 }
 

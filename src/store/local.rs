@@ -157,6 +157,10 @@ impl GraphReader for LocalGraph {
         }
     }
 
+    fn base(&self) -> Option<&str> {
+        Some(&self.meta.base)
+    }
+
     fn qualifier_properties(&self) -> Option<Vec<NamedNode>> {
         // Recorded by the build (`summary.qualifiers`); a store built before that has none.
         let recorded = self.meta.summary.get("qualifiers")?.as_array()?;
