@@ -25,64 +25,54 @@ pub(crate) const PROVENANCE: [NamedNodeRef<'static>; 9] = [
 /// citing row or one shared).
 ///
 /// kg names a fact's statement after the fact ([`crate::infer::statement_iri`]): where the
-/// reader knows the base, that one statement is read by name. Otherwise (or when it is not
-/// there: statements from RDF inputs), two index scans: the statements about `subject`, then
-/// those among them whose object is `object`, their predicate checked last.
+/// reader knows the base, that one statement is read by name (on `/api/path`, the search over
+/// the subject's statements below took 91 % of the time). Otherwise, or when it is not there
+/// (statements from RDF inputs), each statement about `subject` is checked.
 pub(crate) fn statements_of(
     graph: &dyn GraphReader,
     subject: &NamedNode,
     predicate: &NamedNode,
     object: &Term,
 ) -> Result<Vec<NamedNode>, ReadError> {
+    let subject_term: Term = subject.clone().into();
     if let Some(base) = graph.base() {
         let fact = Triple::new(subject.clone(), predicate.clone(), object.clone());
         let named = crate::infer::statement_iri(base, &fact);
-        let found = graph
-            .triples(
-                Some(named.as_ref().into()),
-                Some(rdf::SUBJECT),
-                Some(subject.as_ref().into()),
-            )
-            .next()
-            .transpose()?
-            .is_some();
-        if found {
+        if holds(graph, &named, rdf::SUBJECT, &subject_term)? {
             return Ok(vec![named]);
         }
     }
-    let mut about = std::collections::HashSet::new();
-    for triple in graph.triples(None, Some(rdf::SUBJECT), Some(subject.as_ref().into())) {
-        if let NamedOrBlankNode::NamedNode(statement) = triple?.subject {
-            about.insert(statement);
-        }
-    }
-    if about.is_empty() {
-        return Ok(Vec::new());
-    }
+    let predicate: Term = predicate.clone().into();
     let mut statements = Vec::new();
-    for triple in graph.triples(None, Some(rdf::OBJECT), Some(object.as_ref())) {
+    for triple in graph.triples(None, Some(rdf::SUBJECT), Some(subject_term.as_ref())) {
         let NamedOrBlankNode::NamedNode(statement) = triple?.subject else {
             continue;
         };
-        if !about.contains(&statement) {
-            continue;
-        }
-        let stated = graph
-            .triples(
-                Some(statement.as_ref().into()),
-                Some(rdf::PREDICATE),
-                Some(predicate.as_ref().into()),
-            )
-            .next()
-            .transpose()?
-            .is_some();
-        if stated {
+        if holds(graph, &statement, rdf::PREDICATE, &predicate)?
+            && holds(graph, &statement, rdf::OBJECT, object)?
+        {
             statements.push(statement);
         }
     }
-    statements.sort_unstable();
-    statements.dedup();
     Ok(statements)
+}
+
+/// Whether the graph holds `statement property value`.
+fn holds(
+    graph: &dyn GraphReader,
+    statement: &NamedNode,
+    property: NamedNodeRef<'_>,
+    value: &Term,
+) -> Result<bool, ReadError> {
+    Ok(graph
+        .triples(
+            Some(statement.as_ref().into()),
+            Some(property),
+            Some(value.as_ref()),
+        )
+        .next()
+        .transpose()?
+        .is_some())
 }
 
 /// The values stated on these statements beyond their provenance, sorted by property label and
@@ -135,4 +125,80 @@ pub(crate) fn qualifiers_of<'t>(
     qualifiers.sort_by(|a, b| (&a.predicate.label, &a.value).cmp(&(&b.predicate.label, &b.value)));
     qualifiers.dedup();
     Ok(qualifiers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Inputs;
+    use crate::pipeline::{BuildOptions, build};
+    use crate::store::{LocalGraph, StoreDir};
+
+    /// The statement read by name is the one a search finds, for every stated fact of the
+    /// embedded graph: the build names statements as `infer::statement_iri` does.
+    #[test]
+    fn a_facts_statement_read_by_name_is_the_one_searched_for() {
+        struct Unnamed<'g>(&'g LocalGraph);
+        impl GraphReader for Unnamed<'_> {
+            fn location(&self) -> String {
+                self.0.location()
+            }
+            fn prefixes(&self) -> &crate::iri::Prefixes {
+                self.0.prefixes()
+            }
+            fn projection(&self) -> Result<&crate::graph::Projection, ReadError> {
+                self.0.projection()
+            }
+            fn triples<'a>(
+                &'a self,
+                subject: Option<oxigraph::model::NamedOrBlankNodeRef<'_>>,
+                predicate: Option<NamedNodeRef<'_>>,
+                object: Option<oxigraph::model::TermRef<'_>>,
+            ) -> read::Stream<'a, Triple> {
+                self.0.triples(subject, predicate, object)
+            }
+            fn quads(
+                &self,
+                scope: &crate::read::GraphScope,
+            ) -> Result<read::Stream<'_, oxigraph::model::Quad>, ReadError> {
+                self.0.quads(scope)
+            }
+            fn named_graphs(&self) -> Result<Vec<NamedOrBlankNode>, ReadError> {
+                self.0.named_graphs()
+            }
+            fn sparql(&self) -> read::SparqlDataset {
+                self.0.sparql()
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = StoreDir::new(dir.path().join("store"));
+        build(
+            &Inputs::embedded(),
+            &store,
+            &BuildOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        assert!(local.base().is_some());
+        let projection = local.projection().unwrap();
+        let mut named = 0;
+        for edge in projection.edges().filter(|e| e.inferred().is_none()) {
+            let s = NamedNode::new(projection.node(edge.source()).iri()).unwrap();
+            let p = NamedNode::new(projection.predicate(edge.predicate()).iri).unwrap();
+            let o: Term = NamedNode::new(projection.node(edge.target()).iri())
+                .unwrap()
+                .into();
+            let searched = statements_of(&Unnamed(&local), &s, &p, &o).unwrap();
+            if searched.is_empty() {
+                continue;
+            }
+            let fact = Triple::new(s.clone(), p.clone(), o.clone());
+            let name = crate::infer::statement_iri(local.base().unwrap(), &fact);
+            assert_eq!(searched, vec![name], "{s} {p} {o}");
+            assert_eq!(statements_of(&local, &s, &p, &o).unwrap(), searched);
+            named += 1;
+        }
+        assert!(named > 100, "{named} stated facts with a statement");
+    }
 }
