@@ -8,7 +8,7 @@ mod paths;
 mod qualifiers;
 mod rank;
 
-pub(crate) use self::qualifiers::PROVENANCE;
+pub(crate) use self::qualifiers::{PROVENANCE, statements_of};
 
 use serde::Serialize;
 

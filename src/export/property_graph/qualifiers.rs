@@ -4,8 +4,8 @@
 //!
 //! A local store knows its qualifier properties (the build records them): the statements that
 //! carry each are read, then each one's fact, in proportion to the qualified statements alone.
-//! Otherwise (a remote store, an older store) the statements about each selected node with
-//! selected edges are read whole; a graph with no statement at all costs one lookup.
+//! Otherwise (a remote store, an older store) each selected stated edge's statements are found
+//! as a path hop's are and read whole; a graph with no statement at all costs one lookup.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,7 +13,7 @@ use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
 
 use super::attributes::{named_keys, typed_value};
 use super::{EDGE_FIELDS, Key, Scan, Value, ValueKind};
-use crate::answer::PROVENANCE;
+use crate::answer::{PROVENANCE, statements_of};
 use crate::export::select::Subgraph;
 use crate::graph::Projection;
 use crate::read::{self, GraphReader, ReadError};
@@ -111,8 +111,8 @@ fn statement_edge(
     }))
 }
 
-/// When they are not known (a remote store, a store built before they were recorded): the
-/// statements about each selected node with selected edges, each read whole.
+/// When they are not known (a remote store, a store built before they were recorded): each
+/// selected stated edge's statements, found as a path hop's are ([`statements_of`]), read whole.
 fn by_subject(
     graph: &dyn GraphReader,
     projection: &Projection,
@@ -127,57 +127,39 @@ fn by_subject(
     {
         return Ok(raw);
     }
-    let selected = |edge: u32| subgraph.edges.binary_search(&edge).is_ok();
-    for &node in &subgraph.nodes {
-        // The node's selected stated edges, by (predicate IRI, target IRI).
-        let mut edges: HashMap<(&str, &str), u32> = HashMap::new();
-        for edge in projection.out_edges(node) {
-            let view = projection.edge(edge);
-            if selected(edge) && view.inferred().is_none() {
-                let predicate = projection.predicate(view.predicate()).iri;
-                edges.insert((predicate, projection.node(view.target()).iri()), edge);
-            }
-        }
-        if edges.is_empty() {
+    for &edge in &subgraph.edges {
+        let view = projection.edge(edge);
+        if view.inferred().is_some() {
             continue;
         }
-        let subject = NamedNode::new_unchecked(projection.node(node).iri());
-        for statement in graph.triples(None, Some(rdf::SUBJECT), Some(subject.as_ref().into())) {
-            let statement = statement?.subject;
-            let mut predicate = None;
-            let mut object = None;
-            let mut values = Vec::new();
-            for triple in graph.triples(Some(statement.as_ref()), None, None) {
+        let subject = NamedNode::new_unchecked(projection.node(view.source()).iri());
+        let predicate = NamedNode::new_unchecked(projection.predicate(view.predicate()).iri);
+        let object = NamedNode::new_unchecked(projection.node(view.target()).iri()).into();
+        let mut values = Vec::new();
+        for statement in statements_of(graph, &subject, &predicate, &object)? {
+            for triple in graph.triples(Some(statement.as_ref().into()), None, None) {
                 let triple = triple?;
-                let p = triple.predicate.as_ref();
-                match triple.object {
-                    Term::NamedNode(n) if p == rdf::PREDICATE => predicate = Some(n),
-                    Term::NamedNode(n) if p == rdf::OBJECT => object = Some(n),
-                    _ if PROVENANCE.contains(&p) => {}
-                    value => values.extend(raw_value(triple.predicate.clone(), value)),
+                if !PROVENANCE.contains(&triple.predicate.as_ref()) {
+                    values.extend(raw_value(triple.predicate, triple.object));
                 }
             }
-            let (Some(predicate), Some(object), false) = (predicate, object, values.is_empty())
-            else {
-                continue;
-            };
-            if let Some(&edge) = edges.get(&(predicate.as_str(), object.as_str())) {
-                raw.entry(edge).or_default().extend(values);
-            }
+        }
+        if !values.is_empty() {
+            raw.insert(edge, values);
         }
     }
     Ok(raw)
 }
 
-/// A qualifier's value as read: literals with their datatype, IRIs as text; blank nodes have no
-/// value to show.
+/// A qualifier's value as read: literals with their datatype, IRIs as text (`xsd:string`);
+/// blank nodes have no value to show.
 fn raw_value(property: NamedNode, value: Term) -> Option<Raw> {
     match value {
         Term::Literal(l) => {
             let datatype = l.datatype().as_str().to_owned();
             Some((property, l.value().to_owned(), datatype))
         }
-        Term::NamedNode(n) => Some((property, n.into_string(), String::new())),
+        Term::NamedNode(n) => Some((property, n.into_string(), xsd::STRING.as_str().to_owned())),
         Term::BlankNode(_) => None,
     }
 }
@@ -193,11 +175,6 @@ fn keyed(
         let mut seen: Vec<&str> = Vec::new();
         for (property, lexical, datatype) in values {
             let scan = scans.entry(property.as_str()).or_default();
-            let datatype = if datatype.is_empty() {
-                xsd::STRING.as_str()
-            } else {
-                datatype
-            };
             scan.see(datatype, lexical);
             if seen.contains(&property.as_str()) {
                 scan.multiple = true;
