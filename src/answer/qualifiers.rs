@@ -130,9 +130,8 @@ pub(crate) fn qualifiers_of<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Inputs;
-    use crate::pipeline::{BuildOptions, build};
-    use crate::store::{LocalGraph, StoreDir};
+    use crate::pipeline::{BuildOptions, built_embedded};
+    use crate::store::LocalGraph;
 
     /// The statement read by name is the one a search finds, for every stated fact of the
     /// embedded graph: the build names statements as `infer::statement_iri` does.
@@ -170,16 +169,7 @@ mod tests {
                 self.0.sparql()
             }
         }
-        let dir = tempfile::tempdir().unwrap();
-        let store = StoreDir::new(dir.path().join("store"));
-        build(
-            &Inputs::embedded(),
-            &store,
-            &BuildOptions::default(),
-            &|_| {},
-        )
-        .unwrap();
-        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        let (_dir, local) = built_embedded(&BuildOptions::default());
         assert!(local.base().is_some());
         let projection = local.projection().unwrap();
         let mut named = 0;

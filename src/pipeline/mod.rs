@@ -213,3 +213,17 @@ pub fn build(
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+/// The embedded graph built with `options` into a temporary store, opened: for unit tests that
+/// need a real store.
+#[cfg(test)]
+pub(crate) fn built_embedded(
+    options: &BuildOptions,
+) -> (tempfile::TempDir, crate::store::LocalGraph) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let store = StoreDir::new(dir.path().join("store"));
+    build(&Inputs::embedded(), &store, options, &|_| {}).expect("the embedded graph builds");
+    let local = crate::store::LocalGraph::open(store.current().expect("a current generation"))
+        .expect("the built generation opens");
+    (dir, local)
+}

@@ -524,10 +524,9 @@ impl Rows for StoreRows<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Inputs;
-    use crate::pipeline::{BuildOptions, build};
+    use crate::pipeline::{BuildOptions, built_embedded};
     use crate::read::GraphReader as _;
-    use crate::store::{LocalGraph, StoreDir};
+    use crate::store::LocalGraph;
 
     type EdgeView = (String, String, String, Vec<Evidence>, Option<String>);
 
@@ -546,15 +545,6 @@ mod tests {
             .collect();
         out.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
         out
-    }
-
-    /// The embedded graph built with `options` into a temporary store.
-    fn built(options: &BuildOptions) -> (tempfile::TempDir, LocalGraph) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StoreDir::new(dir.path().join("store"));
-        build(&Inputs::embedded(), &store, options, &|_| {}).unwrap();
-        let local = LocalGraph::open(store.current().unwrap()).unwrap();
-        (dir, local)
     }
 
     /// The projection assembled from the local store's triples, as a remote store's would be.
@@ -580,7 +570,7 @@ mod tests {
     /// for node (IRI, id, label, classes), edge for edge (with evidence), name for name.
     #[test]
     fn the_default_graph_reassembles_as_built() {
-        let (_dir, local) = built(&BuildOptions::default());
+        let (_dir, local) = built_embedded(&BuildOptions::default());
         let built = local.projection().unwrap();
         let remote = assembled(&local, None);
         let nodes = |p: &Projection| {
@@ -632,7 +622,7 @@ mod tests {
             ))],
             ..BuildOptions::default()
         };
-        let (_dir, local) = built(&options);
+        let (_dir, local) = built_embedded(&options);
         let built = local.projection().unwrap();
         let mut remote = assembled(&local, Some(&kg::INFERRED.into_owned()));
         let built_edges = edges(built);

@@ -231,24 +231,13 @@ fn keyed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Inputs;
-    use crate::pipeline::{BuildOptions, build};
-    use crate::store::{LocalGraph, StoreDir};
+    use crate::pipeline::{BuildOptions, built_embedded};
 
     /// Both ways of reading give the same values: by the properties the build recorded, and by
     /// each node's statements (remote and older stores).
     #[test]
     fn the_recorded_properties_find_what_the_statements_hold() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = StoreDir::new(dir.path().join("store"));
-        build(
-            &Inputs::embedded(),
-            &store,
-            &BuildOptions::default(),
-            &|_| {},
-        )
-        .unwrap();
-        let local = LocalGraph::open(store.current().unwrap()).unwrap();
+        let (_dir, local) = built_embedded(&BuildOptions::default());
         let projection = local.projection().unwrap();
         let all = Subgraph::all(projection);
         let properties = local.qualifier_properties().expect("recorded by the build");
