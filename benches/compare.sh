@@ -5,7 +5,7 @@
 # and ratios kg / peer (benches/results/<size>.{json,md}, the table in BENCHMARKS.md, the growth
 # plot docs/images/growth.png). See BENCHMARKS.md.
 #
-# Usage: benches/compare.sh [--size small|1m|10m] [--reps N]
+# Usage: benches/compare.sh [--size small|1m|10m|50m] [--reps N]
 #                           [--only build,build-nt,build-plain,path,lookup,graph,graphml,dump]
 #                           [--timeout SECONDS] [--datasets DIR] [--no-update] [--profile NAME]
 #

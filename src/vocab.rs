@@ -23,6 +23,20 @@ pub const XSD_INTEGER_TYPES: [oxigraph::model::NamedNodeRef<'static>; 13] = [
     xsd::UNSIGNED_BYTE,
 ];
 
+/// What a fact's `rdf:Statement` records about where the fact comes from. Its other properties
+/// are values stated on the fact (its qualifiers).
+pub const STATEMENT_PROVENANCE: [oxigraph::model::NamedNodeRef<'static>; 9] = [
+    rdf::TYPE,
+    rdf::SUBJECT,
+    rdf::PREDICATE,
+    rdf::OBJECT,
+    kg::SOURCE,
+    kg::EVIDENCE,
+    kg::DATE,
+    kg::ROW,
+    kg::SPAN,
+];
+
 /// Declares a module of `NamedNodeRef` constants sharing one namespace.
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $module:ident, $namespace:literal, { $($name:ident = $local:literal),* $(,)? }) => {

@@ -232,3 +232,63 @@ fn rdf_inputs_of_another_domain_are_found_by_label_and_walked_by_inference() {
     );
     assert_eq!(stated.len(), 2, "{stated:#?}");
 }
+
+/// A fact of an RDF input can carry values on its own `rdf:Statement`, as a table's qualifier
+/// column does: the path hop and the property-graph edge show them.
+#[test]
+fn values_on_a_statement_of_an_rdf_input_qualify_its_fact() {
+    let fixture = crate::common::root().join("tests/data/infer/university");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    crate::common::copy_tree(&fixture.join("data"), &data);
+    let id = "https://university.example/id/";
+    let uni = "https://university.example/ontology#";
+    let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+    let statement = format!("<{id}colleague-statement>");
+    std::fs::write(
+        data.join("statements.nt"),
+        format!(
+            "{statement} <{rdf}type> <{rdf}Statement> .\n\
+             {statement} <{rdf}subject> <{id}ada> .\n\
+             {statement} <{rdf}predicate> <{uni}colleagueOf> .\n\
+             {statement} <{rdf}object> <{id}carl> .\n\
+             {statement} <{uni}since> \"2024\" .\n"
+        ),
+    )
+    .unwrap();
+    let store = dir.path().join("store");
+    kg().arg("build")
+        .arg("--data")
+        .arg(&data)
+        .arg("--ontology")
+        .arg(fixture.join("ontology"))
+        .arg("--store")
+        .arg(&store)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let hop = &hops(&store, &["--max-hops", "1"], "Ada Byron", "Carl Nilsson")[0];
+    assert_eq!(
+        hop["qualifiers"][0]["predicate"]["iri"],
+        format!("{uni}since"),
+        "{hop:#}"
+    );
+    assert_eq!(hop["qualifiers"][0]["value"], "2024", "{hop:#}");
+    let links = dir.path().join("links.json");
+    kg().args(["export", "--format", "node-link", "--store"])
+        .arg(&store)
+        .arg("-o")
+        .arg(&links)
+        .assert()
+        .success();
+    let links: serde_json::Value = serde_json::from_slice(&std::fs::read(&links).unwrap()).unwrap();
+    let qualified: Vec<&serde_json::Value> = links["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l.get("since").is_some())
+        .collect();
+    assert_eq!(qualified.len(), 1, "{qualified:#?}");
+    assert_eq!(qualified[0]["since"], "2024");
+    assert_eq!(qualified[0]["target"], format!("{id}carl"), "{qualified:#?}");
+}

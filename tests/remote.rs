@@ -323,6 +323,16 @@ const READINGS: &[&[&str]] = &[
         "--format",
         "json",
     ],
+    // A hop whose fact carries a value of its own (`pto:extent`).
+    &[
+        "path",
+        "Territorial_Recognition_Provision",
+        "Kherson",
+        "--format",
+        "json",
+        "--max-hops",
+        "1",
+    ],
     &["neighbors", "witkoff", "--format", "json"],
     &["rank", "--format", "json", "--top", "15"],
     &[
@@ -712,7 +722,47 @@ fn remote_export_equals_the_local_export() {
             sizes[0] > sizes[1],
             "the inferred graph is part of the default export: {sizes:?}"
         );
+
+        // A property-graph export carries the values stated on facts as edge attributes,
+        // read from the server in one SELECT: the same edges carry the same values.
+        let local = kg()
+            .args(["export", "--format", "node-link", "--store"])
+            .arg(store)
+            .output()
+            .unwrap();
+        let remote = remote_kg(cache.path())
+            .args(["export", "--format", "node-link"])
+            .args(at_server)
+            .output()
+            .unwrap();
+        assert!(
+            remote.status.success(),
+            "{}: {}",
+            server.name,
+            String::from_utf8_lossy(&remote.stderr)
+        );
+        let (local, remote) = (
+            qualified_links(&local.stdout),
+            qualified_links(&remote.stdout),
+        );
+        assert!(!local.is_empty());
+        assert_eq!(remote, local, "{}: the edges with an extent", server.name);
     }
+}
+
+/// The (source, target, extent) of a node-link export's links that carry `extent`, sorted.
+fn qualified_links(bytes: &[u8]) -> Vec<(String, String, String)> {
+    let links: serde_json::Value = serde_json::from_slice(bytes).expect("node-link JSON");
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut found: Vec<_> = links["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter(|l| l.get("extent").is_some())
+        .map(|l| (text(&l["source"]), text(&l["target"]), text(&l["extent"])))
+        .collect();
+    found.sort();
+    found
 }
 
 /// The quads of an N-Quads export as sorted lines (parsed and written again, so that layout

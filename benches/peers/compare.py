@@ -33,6 +33,9 @@ SIZES = {
     "1m": {"triples": 1_000_000, "nodes": 1_000_000, "edges": 5_000_000, "groups": GROUPS},
     "10m": {"triples": 10_000_000, "nodes": 1_000_000, "edges": 5_000_000,
             "groups": ("build", "build-nt", "build-plain")},
+    # The end of the growth curve: the build comparison alone, one repetition (each tool takes
+    # minutes a run).
+    "50m": {"triples": 50_000_000, "nodes": 1_000_000, "edges": 5_000_000, "groups": ("build",)},
 }
 
 # (comparison, kg tool, peer tool, target for time, target for memory)
@@ -42,7 +45,8 @@ COMPARISONS = [
     ("build-nt", "kg build of N-Triples", "pyoxigraph bulk_load", 1.0, None),
     ("build-plain", "kg build without provenance", "Morph-KGC without provenance", 0.5, None),
     ("path", "kg shortest path (in process)", "networkx bidirectional BFS (in process)", 0.5, None),
-    ("path", "kg shortest path (in process)", "igraph get_shortest_path (in process)", None, None),
+    # Memory: both processes hold the graph and its names ready to answer (bytes per edge).
+    ("path", "kg shortest path (in process)", "igraph get_shortest_path (in process)", None, 1.0),
     ("path", "kg path (end to end)", "igraph load-and-answer script", 0.03, None),
     ("lookup", "kg lookup (end to end)", "pyoxigraph open + SPARQL script", 1.0, None),
     ("graph", "kg neighbors --hops 2 (end to end)", "igraph load-and-neighborhood script", 0.05, None),

@@ -1,5 +1,5 @@
 """Draws docs/images/growth.png: build time and peak memory of `kg build` (and of the peers) at
-0.1M, 1M and 10M triples, from benches/results/{small,1m,10m}[-build].json. Sizes not run yet
+0.1M, 1M, 10M and 50M triples, from benches/results/{small,1m,10m,50m}[-build].json. Sizes not run yet
 are left out; with fewer than two sizes nothing is drawn."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ TOOLS = (("kg build", "o-"), ("pyoxigraph bulk_load", "s--"), ("Morph-KGC", "^:"
 
 def points() -> dict[str, list[tuple[int, float, float]]]:
     series: dict[str, list[tuple[int, float, float]]] = {}
-    for size in ("small", "1m", "10m"):
+    for size in ("small", "1m", "10m", "50m"):
         for name in (f"{size}.json", f"{size}-build.json"):
             path = os.path.join(RESULTS, name)
             if not os.path.isfile(path):

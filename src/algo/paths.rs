@@ -58,8 +58,9 @@ struct Bans {
 
 /// The shortest path from `from` to `to`, by bidirectional breadth-first search.
 ///
-/// Expands the smaller frontier one whole level at a time, so the first meeting found at the
-/// lowest total depth is a shortest path. Time O(b^(d/2)) for branching factor b and distance d
+/// Expands the smaller frontier one level at a time and stops at the first node both sides have
+/// reached: every meeting within a level has the same total depth, so the first is a shortest
+/// path. Time O(b^(d/2)) for branching factor b and distance d
 /// (O(V + E) at worst), memory O(visited nodes).
 pub fn shortest_path(projection: &Projection, from: u32, to: u32, query: &PathQuery) -> Paths {
     let mut budget = Budget::new(query.budget);
@@ -104,13 +105,9 @@ fn bidirectional(
         && !backward_frontier.is_empty()
         && forward_depth + backward_depth < query.max_hops()
     {
-        // The meeting node with the lowest total depth found in this level.
-        let mut best: Option<(u32, usize)> = None;
-        let mut meet = |node: u32, total: usize| {
-            if best.is_none_or(|(_, t)| total < t) {
-                best = Some((node, total));
-            }
-        };
+        // The first meeting found ends the search: every meeting in a level has the same total
+        // depth (one at a smaller depth on the other side would have been met a level earlier),
+        // so the rest of the level, usually the largest part of the search, need not be walked.
         let mut next = Vec::new();
         if forward_frontier.len() <= backward_frontier.len() {
             forward_depth += 1;
@@ -126,8 +123,8 @@ fn bidirectional(
                         continue;
                     }
                     forward.insert(step.node, step, forward_depth);
-                    if let Some(depth) = backward.depth(step.node) {
-                        meet(step.node, forward_depth + depth);
+                    if backward.contains(step.node) {
+                        return Some(join(projection, from, step.node, &forward, &backward));
                     }
                     next.push(step.node);
                 }
@@ -153,16 +150,13 @@ fn bidirectional(
                         continue;
                     }
                     backward.insert(step.node, into, backward_depth);
-                    if let Some(depth) = forward.depth(step.node) {
-                        meet(step.node, backward_depth + depth);
+                    if forward.contains(step.node) {
+                        return Some(join(projection, from, step.node, &forward, &backward));
                     }
                     next.push(step.node);
                 }
             }
             backward_frontier = next;
-        }
-        if let Some((meeting, _)) = best {
-            return Some(join(projection, from, meeting, &forward, &backward));
         }
     }
     None
@@ -236,11 +230,6 @@ impl Visits {
             | (depth as u64) << Self::DEPTH
             | forward
             | u64::from(step.edge);
-    }
-
-    fn depth(&self, node: u32) -> Option<usize> {
-        let word = self.word(node);
-        (word != 0).then_some(((word >> Self::DEPTH) & 0x3F) as usize)
     }
 
     /// The step recorded for `node` (as walked, ending at `end` of that step), unless it is the

@@ -434,7 +434,8 @@ impl<'a> Reader<'a> {
         for statement in statements.into_iter().flatten() {
             facts.push(self.facts(statement.as_ref())?);
         }
-        qualifiers_of(facts.iter().flat_map(|f| &f.0), |property| {
+        let pairs = facts.iter().flat_map(|f| &f.0);
+        qualifiers_of(pairs.map(|t| (&t.predicate, &t.object)), |property| {
             self.labelled(property)
         })
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use oxigraph::model::NamedNode;
 
-use super::qualifiers::{statement_qualifiers, statements_of};
+use super::qualifiers::FactQualifiers;
 use super::{Labelled, Qualifier, node, predicate, truncation_name};
 use crate::algo::{Paths, Truncation};
 use crate::graph::{Evidence, Projection, Step};
@@ -126,6 +126,7 @@ impl PathsAnswer {
     /// Gives each stated hop the values stated on its fact (read from the graph's statements);
     /// a hop whose statements cannot be read shows none.
     pub fn qualify(&mut self, graph: &dyn GraphReader) {
+        let mut qualifiers = FactQualifiers::new(graph);
         for hop in self.paths.iter_mut().flat_map(|p| &mut p.hops) {
             if hop.inferred.is_some() {
                 continue;
@@ -142,10 +143,8 @@ impl PathsAnswer {
             ) else {
                 continue;
             };
-            if let Ok(qualifiers) = statements_of(graph, &subject, &predicate, &object.into())
-                .and_then(|statements| statement_qualifiers(graph, &statements))
-            {
-                hop.qualifiers = qualifiers;
+            if let Ok(stated) = qualifiers.of(&subject, &predicate, &object.into()) {
+                hop.qualifiers = stated;
             }
         }
     }

@@ -3,7 +3,7 @@
 //! Blank nodes are renamed in order of appearance (`_:f<file>b<n>`), so two builds of the same
 //! files give the same store, which parsers with random blank node ids would not.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -169,7 +169,29 @@ pub(super) fn read_rdf(
             }
         }
     }
+    summary.qualifiers.extend(stated_properties(&rdf));
     (rdf, prefixes)
+}
+
+/// The properties the RDF inputs state on facts: those of subjects that are statements (they
+/// have an `rdf:subject`) beyond the statement's provenance. Readers that know them read only
+/// these from a fact's statements.
+fn stated_properties(rdf: &RdfInputs) -> BTreeSet<String> {
+    let quads = || rdf.iter().flat_map(|(_, _, quads)| quads);
+    let statements: HashSet<&NamedOrBlankNode> = quads()
+        .filter(|q| q.predicate.as_ref() == rdf::SUBJECT)
+        .map(|q| &q.subject)
+        .collect();
+    if statements.is_empty() {
+        return BTreeSet::new();
+    }
+    quads()
+        .filter(|q| {
+            !crate::vocab::STATEMENT_PROVENANCE.contains(&q.predicate.as_ref())
+                && statements.contains(&q.subject)
+        })
+        .map(|q| q.predicate.as_str().to_owned())
+        .collect()
 }
 
 /// The `void:uriSpace` of a `void:Dataset` in the inputs, if exactly one is given, with the

@@ -11,7 +11,7 @@ mod schema;
 use std::fmt;
 
 use oxigraph::model::{
-    GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, TermRef,
+    GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad, Term, TermRef,
     Triple,
 };
 use oxigraph::store::{StorageError, Store};
@@ -138,7 +138,19 @@ pub trait GraphReader: Send + Sync {
     fn base(&self) -> Option<&str> {
         None
     }
+
+    /// The values stated on facts (the triples of their `rdf:Statement`s beyond provenance) as
+    /// `(fact, property, value)`: those of `fact`, or of every fact when it is `None`. A reader
+    /// that asks for them at once (a remote one: one SELECT instead of a request per triple
+    /// pattern) gives them; `None` when reading them statement by statement costs no more.
+    fn stated_values(&self, fact: Option<&Triple>) -> Option<Result<Vec<StatedValue>, ReadError>> {
+        let _ = fact;
+        None
+    }
 }
+
+/// A value stated on a fact: the fact, the property and the value.
+pub type StatedValue = (Triple, NamedNode, Term);
 
 /// A boxed reader is a reader (what the CLI opens: local or remote).
 impl<T: GraphReader + ?Sized> GraphReader for Box<T> {
@@ -181,6 +193,10 @@ impl<T: GraphReader + ?Sized> GraphReader for Box<T> {
 
     fn base(&self) -> Option<&str> {
         (**self).base()
+    }
+
+    fn stated_values(&self, fact: Option<&Triple>) -> Option<Result<Vec<StatedValue>, ReadError>> {
+        (**self).stated_values(fact)
     }
 }
 

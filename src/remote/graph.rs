@@ -26,7 +26,7 @@ use super::record::PushRecord;
 use super::sparql::{RemoteDataset, Service};
 use crate::graph::{Projection, file as projection_file};
 use crate::iri::Prefixes;
-use crate::read::{GraphReader, GraphScope, ReadError, SparqlDataset, Stream};
+use crate::read::{GraphReader, GraphScope, ReadError, SparqlDataset, StatedValue, Stream};
 use crate::vocab;
 
 /// How a remote graph is read.
@@ -367,6 +367,88 @@ impl RemoteGraph {
     }
 }
 
+impl RemoteGraph {
+    /// The values stated on `fact` (or on every fact), read with one SELECT over the
+    /// statements of the pushed graph; `None` for a fact with a blank node, which a query
+    /// cannot name.
+    fn statement_values(
+        &self,
+        fact: Option<&Triple>,
+    ) -> Option<Result<Vec<StatedValue>, RemoteError>> {
+        if let Some(f) = fact
+            && (matches!(f.subject, NamedOrBlankNode::BlankNode(_))
+                || matches!(f.object, Term::BlankNode(_)))
+        {
+            return None;
+        }
+        let (s, p, o) = fact.map_or_else(
+            || ("?s".to_owned(), "?p".to_owned(), "?o".to_owned()),
+            |f| {
+                (
+                    f.subject.to_string(),
+                    f.predicate.to_string(),
+                    f.object.to_string(),
+                )
+            },
+        );
+        let provenance = vocab::STATEMENT_PROVENANCE
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (rdf_subject, rdf_predicate, rdf_object) = (
+            vocab::rdf::SUBJECT,
+            vocab::rdf::PREDICATE,
+            vocab::rdf::OBJECT,
+        );
+        let pattern = self.within(
+            self.graph.as_ref(),
+            &format!(
+                "?statement {rdf_subject} {s} ; {rdf_predicate} {p} ; {rdf_object} {o} ; ?q ?v . \
+                 FILTER(?q NOT IN ({provenance}))"
+            ),
+        );
+        let vars = if fact.is_some() {
+            "?q ?v"
+        } else {
+            "?s ?p ?o ?q ?v"
+        };
+        let read = || -> Result<Vec<StatedValue>, RemoteError> {
+            let mut values = Vec::new();
+            for row in self.select(vars, &pattern)? {
+                let row = row?;
+                let fact = match fact {
+                    Some(f) => f.clone(),
+                    None => fact_of(&row)?,
+                };
+                let (Some(Term::NamedNode(property)), Some(value)) = (row.get("q"), row.get("v"))
+                else {
+                    return Err(unexpected_term("predicate", row.get("q")));
+                };
+                values.push((fact, property.clone(), value.clone()));
+            }
+            Ok(values)
+        };
+        Some(read())
+    }
+}
+
+/// The fact `?s ?p ?o` of a solution.
+fn fact_of(row: &QuerySolution) -> Result<Triple, RemoteError> {
+    let subject = match row.get("s") {
+        Some(Term::NamedNode(n)) => NamedOrBlankNode::from(n.clone()),
+        Some(Term::BlankNode(b)) => b.clone().into(),
+        other => return Err(unexpected_term("subject", other)),
+    };
+    let Some(Term::NamedNode(predicate)) = row.get("p") else {
+        return Err(unexpected_term("predicate", row.get("p")));
+    };
+    let Some(object) = row.get("o") else {
+        return Err(unexpected_term("object", None));
+    };
+    Ok(Triple::new(subject, predicate.clone(), object.clone()))
+}
+
 fn unexpected_term(position: &str, term: Option<&Term>) -> RemoteError {
     RemoteError::Unexpected(format!(
         "the server gave {} as a triple's {position}",
@@ -474,6 +556,11 @@ impl GraphReader for RemoteGraph {
             .filter(|g| Some(g) != self.graph.as_ref())
             .map(Into::into)
             .collect())
+    }
+
+    fn stated_values(&self, fact: Option<&Triple>) -> Option<Result<Vec<StatedValue>, ReadError>> {
+        self.statement_values(fact)
+            .map(|values| values.map_err(read_error))
     }
 
     fn sparql(&self) -> SparqlDataset {

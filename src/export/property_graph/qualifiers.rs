@@ -4,8 +4,9 @@
 //!
 //! A local store knows its qualifier properties (the build records them): the statements that
 //! carry each are read, then each one's fact, in proportion to the qualified statements alone.
-//! Otherwise (a remote store, an older store) each selected stated edge's statements are found
-//! as a path hop's are and read whole; a graph with no statement at all costs one lookup.
+//! A remote store gives every fact's values in one SELECT. Otherwise (a store built before the
+//! properties were recorded) each selected stated edge's statements are found as a path hop's
+//! are and read whole; a graph with no statement at all costs one lookup.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,7 +17,7 @@ use super::{EDGE_FIELDS, Key, Scan, Value, ValueKind};
 use crate::answer::{PROVENANCE, statements_of};
 use crate::export::select::Subgraph;
 use crate::graph::Projection;
-use crate::read::{self, GraphReader, ReadError};
+use crate::read::{self, GraphReader, ReadError, StatedValue};
 use crate::vocab::{rdf, xsd};
 
 /// The qualifier attributes of a subgraph's edges.
@@ -40,9 +41,12 @@ pub(super) fn edge_qualifiers(
     projection: &Projection,
     subgraph: &Subgraph,
 ) -> Result<EdgeQualifiers, ReadError> {
-    let raw = match graph.qualifier_properties() {
-        Some(properties) => by_property(graph, projection, subgraph, &properties)?,
-        None => by_subject(graph, projection, subgraph)?,
+    let raw = if let Some(properties) = graph.qualifier_properties() {
+        by_property(graph, projection, subgraph, &properties)?
+    } else if let Some(values) = graph.stated_values(None) {
+        by_fact(projection, subgraph, values?)
+    } else {
+        by_subject(graph, projection, subgraph)?
     };
     keyed(graph, &raw)
 }
@@ -111,7 +115,42 @@ fn statement_edge(
     }))
 }
 
-/// When they are not known (a remote store, a store built before they were recorded): each
+/// When the reader gives every fact's values at once (a remote store, in one SELECT): each
+/// value goes to the selected stated edge of its fact.
+fn by_fact(
+    projection: &Projection,
+    subgraph: &Subgraph,
+    values: Vec<StatedValue>,
+) -> BTreeMap<u32, Vec<Raw>> {
+    let mut edge_of_fact: HashMap<(&str, &str, &str), u32> = HashMap::new();
+    for &edge in &subgraph.edges {
+        let view = projection.edge(edge);
+        if view.inferred().is_none() {
+            let fact = (
+                projection.node(view.source()).iri(),
+                projection.predicate(view.predicate()).iri,
+                projection.node(view.target()).iri(),
+            );
+            edge_of_fact.entry(fact).or_insert(edge);
+        }
+    }
+    let mut raw: BTreeMap<u32, Vec<Raw>> = BTreeMap::new();
+    for (fact, property, value) in values {
+        let (NamedOrBlankNode::NamedNode(subject), Term::NamedNode(object)) =
+            (&fact.subject, &fact.object)
+        else {
+            continue;
+        };
+        let key = (subject.as_str(), fact.predicate.as_str(), object.as_str());
+        if let (Some(&edge), Some(value)) = (edge_of_fact.get(&key), raw_value(property, value)) {
+            raw.entry(edge).or_default().push(value);
+        }
+    }
+    raw
+}
+
+/// When they are not known (a store built before they were recorded, a reader that gives
+/// neither): each
 /// selected stated edge's statements, found as a path hop's are ([`statements_of`]), read whole.
 fn by_subject(
     graph: &dyn GraphReader,
