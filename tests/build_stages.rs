@@ -290,5 +290,9 @@ fn values_on_a_statement_of_an_rdf_input_qualify_its_fact() {
         .collect();
     assert_eq!(qualified.len(), 1, "{qualified:#?}");
     assert_eq!(qualified[0]["since"], "2024");
-    assert_eq!(qualified[0]["target"], format!("{id}carl"), "{qualified:#?}");
+    assert_eq!(
+        qualified[0]["target"],
+        format!("{id}carl"),
+        "{qualified:#?}"
+    );
 }

@@ -220,20 +220,30 @@ mod tests {
         }
     }
 
+    /// Every stated fact of a projection, as terms.
+    fn stated_facts(projection: &crate::graph::Projection) -> Vec<(NamedNode, NamedNode, Term)> {
+        let iri = |i: &str| NamedNode::new(i).unwrap();
+        projection
+            .edges()
+            .filter(|e| e.inferred().is_none())
+            .map(|edge| {
+                (
+                    iri(projection.node(edge.source()).iri()),
+                    iri(projection.predicate(edge.predicate()).iri),
+                    iri(projection.node(edge.target()).iri()).into(),
+                )
+            })
+            .collect()
+    }
+
     /// The statement read by name is the one a search finds, for every stated fact of the
     /// embedded graph: the build names statements as `infer::statement_iri` does.
     #[test]
     fn a_facts_statement_read_by_name_is_the_one_searched_for() {
         let (_dir, local) = built_embedded(&BuildOptions::default());
         assert!(local.base().is_some());
-        let projection = local.projection().unwrap();
         let mut named = 0;
-        for edge in projection.edges().filter(|e| e.inferred().is_none()) {
-            let s = NamedNode::new(projection.node(edge.source()).iri()).unwrap();
-            let p = NamedNode::new(projection.predicate(edge.predicate()).iri).unwrap();
-            let o: Term = NamedNode::new(projection.node(edge.target()).iri())
-                .unwrap()
-                .into();
+        for (s, p, o) in stated_facts(local.projection().unwrap()) {
             let searched = statements_of(&Unnamed(&local), &s, &p, &o).unwrap();
             if searched.is_empty() {
                 continue;
@@ -253,17 +263,11 @@ mod tests {
     fn the_recorded_properties_give_every_hops_qualifiers() {
         let (_dir, local) = built_embedded(&BuildOptions::default());
         assert!(local.qualifier_properties().is_some_and(|p| !p.is_empty()));
-        let projection = local.projection().unwrap();
         let unnamed = Unnamed(&local);
         let (mut recorded, mut searched) =
             (FactQualifiers::new(&local), FactQualifiers::new(&unnamed));
         let mut qualified = 0;
-        for edge in projection.edges().filter(|e| e.inferred().is_none()) {
-            let s = NamedNode::new(projection.node(edge.source()).iri()).unwrap();
-            let p = NamedNode::new(projection.predicate(edge.predicate()).iri).unwrap();
-            let o: Term = NamedNode::new(projection.node(edge.target()).iri())
-                .unwrap()
-                .into();
+        for (s, p, o) in stated_facts(local.projection().unwrap()) {
             let read = recorded.of(&s, &p, &o).unwrap();
             assert_eq!(read, searched.of(&s, &p, &o).unwrap(), "{s} {p} {o}");
             qualified += usize::from(!read.is_empty());
