@@ -1,6 +1,7 @@
 //! kg's side of the in-process path comparison of `benches/compare.sh`: loads a store's saved
 //! projection, then times one single-pair shortest path for each pair of a `from,to` file, and
-//! prints JSON (`load_seconds`, `mean_seconds`, `seconds`, `lengths`, `peak_rss_bytes`).
+//! prints JSON (`load_seconds`, `mean_seconds`, `seconds`, `lengths`, `edge_visits`,
+//! `peak_rss_bytes`).
 //!
 //! ```sh
 //! cargo bench --bench inprocess_paths -- --store STORE --pairs DATASET/pairs.csv
@@ -48,12 +49,14 @@ fn run() -> BenchResult<()> {
     };
     let mut seconds = Vec::with_capacity(pairs.len());
     let mut lengths = Vec::with_capacity(pairs.len());
+    let mut work = Vec::with_capacity(pairs.len());
     for (from, to) in &pairs {
         let (from, to) = (node(&projection, from)?, node(&projection, to)?);
         let started = Instant::now();
         let found = shortest_path(&projection, from, to, &query);
         seconds.push(started.elapsed().as_secs_f64());
         lengths.push(found.paths.first().map(kg::algo::Path::len));
+        work.push(found.work);
     }
     let json = serde_json::json!({
         "nodes": projection.node_count(),
@@ -61,6 +64,7 @@ fn run() -> BenchResult<()> {
         "mean_seconds": seconds.iter().sum::<f64>() / seconds.len().max(1) as f64,
         "seconds": seconds,
         "lengths": lengths,
+        "edge_visits": work,
         "peak_rss_bytes": peak_rss_bytes(),
     });
     println!("{json}");

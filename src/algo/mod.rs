@@ -125,6 +125,7 @@ impl Default for PathQuery {
 }
 
 impl PathQuery {
+    #[inline]
     pub(crate) fn allows(&self, projection: &Projection, edge: u32) -> bool {
         if self.exclude.is_empty() && self.via.is_none() {
             return true;

@@ -89,10 +89,10 @@ fn bidirectional(
             steps: Vec::new(),
         });
     }
-    // For each visited node: how it was reached (the step; for the backward side, the step that
-    // leaves it towards the target) and its depth on that side.
-    let mut forward = Visits::new(projection, from);
-    let mut backward = Visits::new(projection, to);
+    // For each visited node, how it was reached: the step; for the backward side, the step that
+    // leaves it towards the target.
+    let mut forward = Visits::new(from);
+    let mut backward = Visits::new(to);
     let mut forward_frontier = vec![from];
     let mut backward_frontier = vec![to];
     let (mut forward_depth, mut backward_depth) = (0, 0);
@@ -122,7 +122,7 @@ fn bidirectional(
                     {
                         continue;
                     }
-                    forward.insert(step.node, step, forward_depth);
+                    forward.insert(step.node, step);
                     if backward.contains(step.node) {
                         return Some(join(projection, from, step.node, &forward, &backward));
                     }
@@ -149,7 +149,7 @@ fn bidirectional(
                     {
                         continue;
                     }
-                    backward.insert(step.node, into, backward_depth);
+                    backward.insert(step.node, into);
                     if forward.contains(step.node) {
                         return Some(join(projection, from, step.node, &forward, &backward));
                     }
@@ -162,100 +162,115 @@ fn bidirectional(
     None
 }
 
-/// Visited nodes of one side of a bidirectional search, in an array indexed by node: how each
-/// was reached and its depth, packed in a word. No hashing and no growth. Each word carries the
-/// stamp of the search that wrote it, so an array can serve the next search on the same thread
-/// without being cleared: a fresh zeroed array costs a page fault for every page a search first
-/// touches, more than the search itself on a graph of a million nodes.
+/// Visited nodes of one side of a bidirectional search and how each was reached: a small
+/// open-addressing table keyed by node, linear probing, grown at half full. A search visits a
+/// few thousand nodes even on a graph of millions, so the table stays in the processor's caches;
+/// an array indexed by node (8 bytes a node, 8 MiB a side at a million nodes) cost a cache miss,
+/// or on its first use a page fault, on nearly every visit.
 struct Visits {
-    /// Bits 40–63 the stamp; bit 39 set when visited, the depth in bits 33–38, the step's
-    /// direction in bit 32 and its edge in bits 0–31 (the start has depth 0 and no step). A word
-    /// of another stamp is a node not visited.
-    reached: Vec<u64>,
-    stamp: u64,
+    slots: Vec<Slot>,
+    /// Slots in use.
+    len: usize,
+    /// `64 - log2(slots.len())`: the shift that turns a spread node into a slot.
+    shift: u32,
 }
 
-thread_local! {
-    /// Arrays of this thread's finished searches, with their stamps, for the next ones.
-    static SPARE: std::cell::RefCell<Vec<(Vec<u64>, u64)>> = const { std::cell::RefCell::new(Vec::new()) };
+/// One slot: a node (or [`Slot::EMPTY`]) and the step that reached it.
+#[derive(Clone, Copy)]
+struct Slot {
+    node: u32,
+    edge: u32,
+    /// [`Slot::STEP`] unless the node is the start; [`Slot::FORWARD`] when the step was walked
+    /// from subject to object.
+    how: u8,
+}
+
+impl Slot {
+    /// No node: node indexes are below the node count, which a word holds.
+    const EMPTY: u32 = u32::MAX;
+    const STEP: u8 = 1;
+    const FORWARD: u8 = 2;
+    const FREE: Self = Self {
+        node: Self::EMPTY,
+        edge: 0,
+        how: 0,
+    };
 }
 
 impl Visits {
-    const VISITED: u64 = 1 << 39;
-    const FORWARD: u64 = 1 << 32;
-    const DEPTH: u32 = 33;
-    const STAMP: u32 = 40;
-    const PAYLOAD: u64 = (1 << Self::STAMP) - 1;
-    const LAST_STAMP: u64 = (1 << (64 - Self::STAMP)) - 1;
-    /// Arrays up to this many nodes (64 MiB) are kept for the next search.
-    const KEPT_NODES: usize = 8 << 20;
+    /// Slots a table starts with (12 KiB).
+    const FIRST_SLOTS: usize = 1 << 10;
 
-    fn new(projection: &Projection, start: u32) -> Self {
-        let nodes = projection.node_count();
-        let spare = SPARE.with(|spare| spare.borrow_mut().pop());
-        let mut visits = match spare {
-            Some((reached, stamp)) if reached.len() == nodes && stamp < Self::LAST_STAMP => Self {
-                reached,
-                stamp: stamp + 1,
-            },
-            _ => Self {
-                reached: vec![0; nodes],
-                stamp: 1,
-            },
+    fn new(start: u32) -> Self {
+        let mut visits = Self {
+            slots: vec![Slot::FREE; Self::FIRST_SLOTS],
+            len: 0,
+            shift: 64 - Self::FIRST_SLOTS.trailing_zeros(),
         };
-        visits.reached[start as usize] = visits.stamp << Self::STAMP | Self::VISITED;
+        visits.put(Slot {
+            node: start,
+            edge: 0,
+            how: 0,
+        });
         visits
     }
 
-    /// The word of `node` without its stamp, 0 when this search has not visited it.
-    fn word(&self, node: u32) -> u64 {
-        let word = self.reached[node as usize];
-        if word >> Self::STAMP == self.stamp {
-            word & Self::PAYLOAD
-        } else {
-            0
+    /// The slot holding `node`, or the free slot where it would go.
+    fn find(&self, node: u32) -> usize {
+        let mask = self.slots.len() - 1;
+        // Fibonacci hashing: the multiply spreads the bits, the top ones pick the slot.
+        let spread = u64::from(node).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        let mut at = usize::try_from(spread).unwrap_or_default() & mask;
+        loop {
+            let held = self.slots[at].node;
+            if held == node || held == Slot::EMPTY {
+                return at;
+            }
+            at = (at + 1) & mask;
         }
     }
 
     fn contains(&self, node: u32) -> bool {
-        self.word(node) != 0
+        self.slots[self.find(node)].node == node
     }
 
-    /// Records how `node` was reached. Depths stay below [`super::limits::MAX_HOPS`] + 1, well
-    /// within their six bits.
-    fn insert(&mut self, node: u32, step: Step, depth: usize) {
-        let forward = if step.forward { Self::FORWARD } else { 0 };
-        self.reached[node as usize] = self.stamp << Self::STAMP
-            | Self::VISITED
-            | (depth as u64) << Self::DEPTH
-            | forward
-            | u64::from(step.edge);
+    /// Records how `node` was reached (a node already recorded keeps its first step).
+    fn insert(&mut self, node: u32, step: Step) {
+        let how = Slot::STEP | if step.forward { Slot::FORWARD } else { 0 };
+        self.put(Slot {
+            node,
+            edge: step.edge,
+            how,
+        });
+    }
+
+    fn put(&mut self, slot: Slot) {
+        if 2 * (self.len + 1) > self.slots.len() {
+            self.grow();
+        }
+        let at = self.find(slot.node);
+        if self.slots[at].node == Slot::EMPTY {
+            self.slots[at] = slot;
+            self.len += 1;
+        }
+    }
+
+    fn grow(&mut self) {
+        let wider = vec![Slot::FREE; 2 * self.slots.len()];
+        let old = std::mem::replace(&mut self.slots, wider);
+        self.shift -= 1;
+        for slot in old.into_iter().filter(|s| s.node != Slot::EMPTY) {
+            let at = self.find(slot.node);
+            self.slots[at] = slot;
+        }
     }
 
     /// The step recorded for `node` (as walked, ending at `end` of that step), unless it is the
-    /// start.
+    /// start or was not visited.
     fn step(&self, node: u32) -> Option<(u32, bool)> {
-        let word = self.word(node);
-        let depth = (word >> Self::DEPTH) & 0x3F;
-        let edge = u32::try_from(word & u64::from(u32::MAX)).unwrap_or_default();
-        (depth > 0).then_some((edge, word & Self::FORWARD != 0))
-    }
-}
-
-impl Drop for Visits {
-    fn drop(&mut self) {
-        if self.reached.len() > Self::KEPT_NODES {
-            return;
-        }
-        let reached = std::mem::take(&mut self.reached);
-        let stamp = self.stamp;
-        SPARE.with(|spare| {
-            let mut spare = spare.borrow_mut();
-            // Two sides a search: keep two. A later search takes the newest stamp first.
-            if spare.len() < 2 {
-                spare.push((reached, stamp));
-            }
-        });
+        let slot = self.slots[self.find(node)];
+        (slot.node == node && slot.how & Slot::STEP != 0)
+            .then_some((slot.edge, slot.how & Slot::FORWARD != 0))
     }
 }
 

@@ -161,6 +161,7 @@ pub struct Edge<'a> {
 }
 
 impl<'a> Edge<'a> {
+    #[inline]
     fn word(&self, field: usize) -> u32 {
         self.projection
             .word(self.projection.layout.edges + self.index as usize * EDGE_WORDS + field)
@@ -172,12 +173,14 @@ impl<'a> Edge<'a> {
     }
 
     /// Subject node.
+    #[inline]
     pub fn source(&self) -> u32 {
         let p = self.projection;
         p.index(self.word(0), p.layout.node_count, "subject")
     }
 
     /// Object node.
+    #[inline]
     pub fn target(&self) -> u32 {
         let p = self.projection;
         p.index(self.word(1), p.layout.node_count, "object")
@@ -351,6 +354,7 @@ pub struct Projection {
 
 impl Projection {
     /// The `i`th 32-bit word of the arrays.
+    #[inline]
     fn word(&self, i: usize) -> u32 {
         let bytes = match &self.words {
             Words::Memory(words) => i
@@ -403,6 +407,7 @@ impl Projection {
     /// `value` when it is below `bound`; else the inconsistency is kept and 0 returned (the
     /// layout check makes sure every table an index points into is non-empty when anything
     /// points into it).
+    #[inline]
     fn index(&self, value: u32, bound: usize, what: &str) -> u32 {
         if (value as usize) < bound {
             value
@@ -630,6 +635,7 @@ impl Projection {
     }
 
     /// The edges leaving `node` (it is their subject).
+    #[inline]
     pub fn out_edges(&self, node: u32) -> std::ops::Range<u32> {
         let at = self.layout.out_offsets + node as usize;
         let (start, end) = self.offsets(at, "out");
@@ -639,6 +645,7 @@ impl Projection {
     }
 
     /// The range of node offsets at `at` and `at + 1`, checked against the edge count.
+    #[inline]
     fn offsets(&self, at: usize, side: &str) -> (usize, usize) {
         let (start, end) = (self.word(at) as usize, self.word(at + 1) as usize);
         if start <= end && end <= self.layout.edge_count {
@@ -656,6 +663,7 @@ impl Projection {
 
     /// The edges reaching `node`, each with its subject (read from the in-edge list, not from
     /// the edge record).
+    #[inline]
     fn in_pairs(&self, node: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let at = self.layout.in_offsets + node as usize;
         let (start, end) = self.offsets(at, "in");
@@ -677,12 +685,14 @@ impl Projection {
     }
 
     /// Whether an edge is part of the view: every edge, or only asserted ones.
+    #[inline]
     fn shows(&self, edge: u32) -> bool {
         !self.asserted_only || self.edge(edge).inferred().is_none()
     }
 
     /// The steps leaving `node`: along outgoing edges forward and, unless `directed`, along
     /// incoming edges backward.
+    #[inline]
     pub fn steps(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
         let forward = self.out_edges(node).map(move |edge| Step {
             edge,
@@ -705,6 +715,7 @@ impl Projection {
     /// The steps reaching `node` when walking towards it (for the backward half of a
     /// bidirectional search): incoming edges forward and, unless `directed`, outgoing ones
     /// backward. Each step's `node` is the node the step starts from.
+    #[inline]
     pub fn steps_into(&self, node: u32, directed: bool) -> impl Iterator<Item = Step> + '_ {
         let forward = self.in_pairs(node).map(move |(edge, source)| Step {
             edge,

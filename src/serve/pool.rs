@@ -295,7 +295,10 @@ impl Lease {
                 Frame::decode(kind, payload)
             };
             tokio::pin!(read);
-            let mut poll = tokio::time::interval(MEMORY_POLL);
+            // The first reading waits one period: most answers come sooner, and reading
+            // `/proc` for every frame of every answer cost more than the answer's pipe.
+            let first = tokio::time::Instant::now() + MEMORY_POLL;
+            let mut poll = tokio::time::interval_at(first, MEMORY_POLL);
             loop {
                 tokio::select! {
                     frame = &mut read => {
