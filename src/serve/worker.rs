@@ -8,8 +8,8 @@
 //! the next query opens it; the one in flight finishes on the generation it opened.
 
 use std::io::{self, BufRead, Write};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use oxigraph::io::RdfSerializer;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Triple};
@@ -43,6 +43,7 @@ pub fn run(
     output: &mut dyn Write,
 ) -> Result<(), WorkerError> {
     let mut open: Option<LocalGraph> = None;
+    let watchdog = Watchdog::start();
     let mut line = String::new();
     loop {
         line.clear();
@@ -63,7 +64,7 @@ pub fn run(
             }
         };
         match current(store, &mut open) {
-            Ok(graph) => answer(graph, &request, output)?,
+            Ok(graph) => answer(graph, &watchdog, &request, output)?,
             Err(e) => error(output, 503, "store", &e.to_string(), None)?,
         }
     }
@@ -120,8 +121,89 @@ pub fn syntax_position(message: &str) -> Option<(u64, u64)> {
     Some((line.trim().parse().ok()?, column.parse().ok()?))
 }
 
-fn answer(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> io::Result<()> {
-    match evaluate(graph, request, out) {
+/// Cancels each query at its timeout: one thread for the worker's life, which looks at the
+/// query in flight at least every [`WATCH_PERIOD`]. Arming and disarming only take a lock: a
+/// thread a query, or a wake-up a query, cost more than the smallest queries. The thread is
+/// woken only when it went to sleep with nothing to watch.
+struct Watchdog(Arc<(Mutex<Watched>, Condvar)>);
+
+#[derive(Default)]
+struct Watched {
+    query: Option<(Instant, CancellationToken)>,
+    idle: bool,
+    stopped: bool,
+}
+
+/// How late a cancellation may come (the server's own deadline has more grace than this).
+const WATCH_PERIOD: Duration = Duration::from_millis(50);
+
+impl Watchdog {
+    fn start() -> Self {
+        let shared = Arc::new((Mutex::new(Watched::default()), Condvar::new()));
+        let state = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            let (lock, wake) = &*state;
+            let mut watched = lock.lock().unwrap_or_else(PoisonError::into_inner);
+            while !watched.stopped {
+                let Some((deadline, token)) = &watched.query else {
+                    watched.idle = true;
+                    watched = wake.wait(watched).unwrap_or_else(PoisonError::into_inner);
+                    watched.idle = false;
+                    continue;
+                };
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    token.cancel();
+                    watched.query = None;
+                    continue;
+                }
+                watched = wake
+                    .wait_timeout(watched, left.min(WATCH_PERIOD))
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+            }
+        });
+        Self(shared)
+    }
+
+    fn state(&self) -> MutexGuard<'_, Watched> {
+        self.0.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Watches one query until `timeout`; the watch ends when the returned guard is dropped.
+    fn watch(&self, timeout: Duration, token: CancellationToken) -> Watch<'_> {
+        let mut watched = self.state();
+        watched.query = Some((Instant::now() + timeout, token));
+        if watched.idle {
+            self.0.1.notify_one();
+        }
+        Watch(self)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.state().stopped = true;
+        self.0.1.notify_one();
+    }
+}
+
+/// One query under watch.
+struct Watch<'a>(&'a Watchdog);
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        self.0.state().query = None;
+    }
+}
+
+fn answer(
+    graph: &LocalGraph,
+    watchdog: &Watchdog,
+    request: &WorkRequest,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match evaluate(graph, watchdog, request, out) {
         Ok(()) => Ok(()),
         Err(Failure::Io(e)) => Err(e),
         Err(Failure::Answer {
@@ -172,7 +254,12 @@ fn named(iris: &[String], what: &str) -> Result<Vec<NamedNode>, Failure> {
         .collect()
 }
 
-fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> Result<(), Failure> {
+fn evaluate(
+    graph: &LocalGraph,
+    watchdog: &Watchdog,
+    request: &WorkRequest,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     // The limits of `kg query`'s defaults, before the parser sees the text.
     crate::query::screen(&request.query, &crate::query::SyntaxLimits::DEFAULT)
         .map_err(|e| Failure::answer(400, "too_large", e))?;
@@ -222,15 +309,9 @@ fn evaluate(graph: &LocalGraph, request: &WorkRequest, out: &mut dyn Write) -> R
                 .collect(),
         );
     }
-    // The watchdog cancels the query at the timeout; dropping `_stop` ends it early.
+    // The watchdog cancels the query at the timeout; dropping `_watched` ends the watch.
     let timeout = Duration::from_millis(request.timeout_ms.max(1));
-    let (_stop, stopped) = mpsc::channel::<()>();
-    let token = cancellation.clone();
-    std::thread::spawn(move || {
-        if let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(timeout) {
-            token.cancel();
-        }
-    });
+    let _watched = watchdog.watch(timeout, cancellation.clone());
     let failed = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => Failure::answer(
             503,
@@ -362,6 +443,8 @@ fn results_format(format: ResultFormat) -> QueryResultsFormat {
     }
 }
 
+/// The answer's head. Not flushed: the body is computed already, and the head leaves with its
+/// first chunk (one write to the pipe, one wake-up of the server, for a small answer).
 fn head(out: &mut dyn Write, media_type: &str, rows: u64, truncated: bool) -> io::Result<()> {
     Frame::Head(WorkHead {
         status: 200,
@@ -370,8 +453,7 @@ fn head(out: &mut dyn Write, media_type: &str, rows: u64, truncated: bool) -> io
         truncated,
         error: false,
     })
-    .write(out)?;
-    out.flush()
+    .write(out)
 }
 
 /// Passes bytes through, holding back the JSON document's closing brace so that
