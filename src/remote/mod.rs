@@ -51,7 +51,7 @@ pub enum RemoteError {
     #[error("{url}: {detail}")]
     Unauthorized { url: String, detail: String },
     /// The server answered with an error status.
-    #[error("{url}: HTTP {status} {reason}{}", if body.is_empty() { String::new() } else { format!(": {body}") })]
+    #[error("{url}: HTTP {status} {reason}{}{}", if body.is_empty() { String::new() } else { format!(": {body}") }, status_hint(body))]
     Status {
         url: String,
         status: u16,
@@ -76,6 +76,18 @@ pub enum RemoteError {
     /// Something the remote graph holds cannot be read as kg expects.
     #[error("{0}")]
     Unexpected(String),
+}
+
+/// Advice for server errors whose cure is known: what to change, and where.
+fn status_hint(body: &str) -> &'static str {
+    if body.contains("SR325") {
+        // A staged push moves the whole graph in one transaction; Virtuoso caps its log.
+        "\n  hint: Virtuoso's transaction log is smaller than the graph moved in one step: raise \
+         TransactionAfterImageLimit in the [Parameters] of virtuoso.ini (bytes; the default, \
+         50000000, is passed near a million triples), or push with --no-staging"
+    } else {
+        ""
+    }
 }
 
 impl RemoteError {
@@ -181,6 +193,21 @@ fn check_url(url: &str) -> Result<(), RemoteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_virtuoso_log_limit_error_says_what_to_raise() {
+        let status = |body: &str| RemoteError::Status {
+            url: "http://127.0.0.1:8890/sparql".into(),
+            status: 500,
+            reason: "Internal Server Error",
+            body: body.into(),
+        };
+        let limit = status("Virtuoso 40005 Error SR325: Transaction aborted").to_string();
+        assert!(limit.contains("TransactionAfterImageLimit"), "{limit}");
+        assert!(limit.contains("--no-staging"), "{limit}");
+        let other = status("Virtuoso 37000 Error SP030: syntax").to_string();
+        assert!(!other.contains("hint"), "{other}");
+    }
 
     #[test]
     fn derives_update_and_graph_store_urls() {

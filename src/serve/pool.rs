@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
@@ -242,6 +242,23 @@ impl Lease {
         let Frame::Head(head) = self.frame(deadline).await? else {
             return Err(self.broken("the worker answered without a head"));
         };
+        // A small answer is usually whole in the buffer by now (the worker writes it at once):
+        // it is handed over as it is, with no task to forward it.
+        if let Some(worker) = self.worker.as_mut()
+            && let Some((pieces, used)) = whole_answer(worker.stdout.buffer())
+        {
+            worker.stdout.consume(used);
+            self.give_back();
+            let (send, receive) = mpsc::channel(pieces.len());
+            for piece in pieces {
+                send.try_send(piece)
+                    .map_err(|_| PoolError::Worker("answer channel".into()))?;
+            }
+            return Ok(Answer {
+                head,
+                body: receive,
+            });
+        }
         let (send, receive) = mpsc::channel(4);
         tokio::spawn(async move {
             loop {
@@ -368,6 +385,32 @@ impl Drop for Lease {
     }
 }
 
+/// Most frames of a whole answer taken from the buffer at once.
+const WHOLE_FRAMES: usize = 8;
+
+/// The body of an answer when `buffered` holds all of it — data frames, then the end frame —
+/// and the bytes it takes; `None` when it does not (the frames are then read one by one, and
+/// anything wrong with them is reported there).
+fn whole_answer(buffered: &[u8]) -> Option<(Vec<Piece>, usize)> {
+    let mut pieces = Vec::new();
+    let mut at = 0;
+    while pieces.len() < WHOLE_FRAMES {
+        let header: [u8; 5] = buffered.get(at..at + 5)?.try_into().ok()?;
+        let (kind, len) = frame_header(header).ok()?;
+        let payload = buffered.get(at + 5..at + 5 + len)?;
+        at += 5 + len;
+        match Frame::decode(kind, payload.to_vec()).ok()? {
+            Frame::Data(bytes) => pieces.push(Piece::Data(Bytes::from(bytes))),
+            Frame::End => {
+                pieces.push(Piece::Done);
+                return Some((pieces, at));
+            }
+            Frame::Head(_) => return None,
+        }
+    }
+    None
+}
+
 /// The resident memory of a process, in bytes, from `/proc` (Linux); `None` elsewhere.
 fn resident_memory(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -404,7 +447,51 @@ impl Drop for Queued<'_> {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use super::Queued;
+    use super::{Piece, Queued, whole_answer};
+    use crate::serve::protocol::{Frame, WorkHead};
+
+    fn frames(frames: &[Frame]) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for frame in frames {
+            frame.write(&mut bytes).expect("write to a vector");
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_whole_answer_is_taken_from_the_buffer_and_only_a_whole_one() {
+        let mut bytes = frames(&[
+            Frame::Data(b"{\"head\"".to_vec()),
+            Frame::Data(b":{}}".to_vec()),
+            Frame::End,
+        ]);
+        let whole = bytes.len();
+        // What follows the end frame is not the answer's.
+        bytes.extend(frames(&[Frame::Data(b"next".to_vec())]));
+        let (pieces, used) = whole_answer(&bytes).expect("whole");
+        assert_eq!(used, whole);
+        let body: Vec<u8> = pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                Piece::Data(data) => Some(data.to_vec()),
+                Piece::Done => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(body, b"{\"head\":{}}");
+        assert!(matches!(pieces.last(), Some(Piece::Done)));
+
+        // Cut anywhere before the end frame is complete: not whole.
+        for cut in 0..whole {
+            assert!(whole_answer(&bytes[..cut]).is_none(), "cut at {cut}");
+        }
+        // A second head, or more frames than are taken at once, are left to the frame reader.
+        let head = frames(&[Frame::Head(WorkHead::default()), Frame::End]);
+        assert!(whole_answer(&head).is_none());
+        let mut many: Vec<Frame> = (0..20).map(|_| Frame::Data(b"x".to_vec())).collect();
+        many.push(Frame::End);
+        assert!(whole_answer(&frames(&many)).is_none());
+    }
 
     #[test]
     fn a_place_in_the_queue_is_given_back_however_the_wait_ends() {

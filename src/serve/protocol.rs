@@ -149,22 +149,23 @@ impl<'a> FrameWriter<'a> {
         }
     }
 
-    fn send(&mut self) -> io::Result<()> {
+    /// Writes what is buffered as one data frame.
+    fn frame(&mut self) -> io::Result<()> {
         if !self.buffer.is_empty() {
             let data = Frame::Data(std::mem::take(&mut self.buffer));
             data.write(self.out)?;
-            self.out.flush()?;
             self.buffer.reserve(CHUNK);
         }
         Ok(())
     }
 
-    /// Sends what is buffered and the end frame.
+    /// Sends what is buffered and the end frame, flushed together: a small answer reaches the
+    /// reader in one write.
     ///
     /// # Errors
     /// I/O errors.
     pub fn finish(mut self) -> io::Result<()> {
-        self.send()?;
+        self.frame()?;
         Frame::End.write(self.out)?;
         self.out.flush()
     }
@@ -174,7 +175,9 @@ impl Write for FrameWriter<'_> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.buffer.extend_from_slice(bytes);
         if self.buffer.len() >= CHUNK {
-            self.send()?;
+            // A full chunk goes out at once, for the server to stream it on.
+            self.frame()?;
+            self.out.flush()?;
         }
         Ok(bytes.len())
     }
