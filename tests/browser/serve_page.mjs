@@ -70,6 +70,12 @@ try {
     await page.keyboard.type('f');
     await page.waitForSelector('#entity-name-list li');
   }
+  // On a slow machine a pause between keys asks for a shorter prefix first; its list shows,
+  // then the whole word's replaces it. Wait (bounded) for the list to settle on the whole word's.
+  await page.waitForFunction(
+    () => document.querySelector('#entity-name-list li')?.textContent.includes('Witkoff'),
+    null, { timeout: 20000 },
+  ).catch(() => { report.unsettled = true; });
   report.steps.suggestions = await page.$$eval('#entity-name-list li', (items) => items.map((i) => i.textContent));
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
