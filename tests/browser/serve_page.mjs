@@ -65,9 +65,11 @@ try {
     report.retyped = await page.evaluate(() => ({
       focused: document.activeElement?.id, value: document.querySelector('#entity-name').value,
     }));
+    // What was typed may not have reached the box (it had lost focus, its value was empty):
+    // type the whole word again.
+    await page.fill('#entity-name', '');
     await page.focus('#entity-name');
-    await page.keyboard.press('Backspace');
-    await page.keyboard.type('f');
+    await page.keyboard.type('Witkoff', { delay: 30 });
     await page.waitForSelector('#entity-name-list li');
   }
   // On a slow machine a pause between keys asks for a shorter prefix first; its list shows,
