@@ -393,17 +393,14 @@ const WHOLE_FRAMES: usize = 8;
 /// anything wrong with them is reported there).
 fn whole_answer(buffered: &[u8]) -> Option<(Vec<Piece>, usize)> {
     let mut pieces = Vec::new();
-    let mut at = 0;
+    // The frames are read from the slice itself: a frame cut short is an end of input.
+    let mut rest = buffered;
     while pieces.len() < WHOLE_FRAMES {
-        let header: [u8; 5] = buffered.get(at..at + 5)?.try_into().ok()?;
-        let (kind, len) = frame_header(header).ok()?;
-        let payload = buffered.get(at + 5..at + 5 + len)?;
-        at += 5 + len;
-        match Frame::decode(kind, payload.to_vec()).ok()? {
+        match Frame::read(&mut rest).ok()? {
             Frame::Data(bytes) => pieces.push(Piece::Data(Bytes::from(bytes))),
             Frame::End => {
                 pieces.push(Piece::Done);
-                return Some((pieces, at));
+                return Some((pieces, buffered.len() - rest.len()));
             }
             Frame::Head(_) => return None,
         }

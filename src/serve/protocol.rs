@@ -112,13 +112,10 @@ impl Frame {
     pub fn read(input: &mut dyn Read) -> io::Result<Self> {
         let mut header = [0u8; 5];
         input.read_exact(&mut header)?;
-        let len = u32::from_be_bytes([header[1], header[2], header[3], header[4]]);
-        if len > MAX_FRAME {
-            return Err(io::Error::other("frame too large"));
-        }
-        let mut payload = vec![0; len as usize];
+        let (kind, len) = frame_header(header)?;
+        let mut payload = vec![0; len];
         input.read_exact(&mut payload)?;
-        Self::decode(header[0], payload)
+        Self::decode(kind, payload)
     }
 }
 

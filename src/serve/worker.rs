@@ -515,6 +515,36 @@ impl Write for HoldBack<'_> {
 mod tests {
     use super::*;
 
+    /// Waits (bounded) for the token to be cancelled.
+    fn cancelled_within(token: &CancellationToken, bound: Duration) -> bool {
+        let until = Instant::now() + bound;
+        while Instant::now() < until {
+            if token.is_cancelled() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        token.is_cancelled()
+    }
+
+    #[test]
+    fn the_watchdog_cancels_only_queries_past_their_timeout() {
+        let watchdog = Watchdog::start();
+        // A query that ends in time is not cancelled, even after its deadline has passed.
+        let quick = CancellationToken::new();
+        drop(watchdog.watch(Duration::from_millis(100), quick.clone()));
+        assert!(!cancelled_within(&quick, Duration::from_millis(300)));
+        // The watchdog went idle meanwhile: the next watch wakes it, and it cancels.
+        let slow = CancellationToken::new();
+        let watched = watchdog.watch(Duration::from_millis(100), slow.clone());
+        assert!(cancelled_within(&slow, Duration::from_secs(10)));
+        drop(watched);
+        // A long timeout is not cut short by the periodic looks.
+        let long = CancellationToken::new();
+        let _watched = watchdog.watch(Duration::from_secs(60), long.clone());
+        assert!(!cancelled_within(&long, WATCH_PERIOD * 4));
+    }
+
     #[test]
     fn finds_the_position_of_syntax_errors() {
         assert_eq!(
