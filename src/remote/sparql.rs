@@ -509,6 +509,8 @@ fn declared_prefixes(text: &str) -> Vec<String> {
 /// cannot touch a literal's text other than its whitespace.
 pub struct ResultsXmlMender<R> {
     inner: R,
+    /// What one read of `inner` gave (not zeroed again for each read).
+    chunk: Vec<u8>,
     input: Vec<u8>,
     output: Vec<u8>,
     served: usize,
@@ -526,6 +528,7 @@ impl<R: Read> ResultsXmlMender<R> {
     pub fn new(inner: R) -> Self {
         Self {
             inner,
+            chunk: vec![0; CHUNK],
             input: Vec::new(),
             output: Vec::new(),
             served: 0,
@@ -538,12 +541,9 @@ impl<R: Read> ResultsXmlMender<R> {
         let mut start = 0;
         loop {
             let rest = &self.input[start..];
-            let bnode = find(rest, BNODE);
-            let literal = find(rest, LITERAL);
-            let open = match (bnode, literal) {
-                (Some(b), Some(l)) => b.min(l),
-                (Some(at), None) | (None, Some(at)) => at,
-                (None, None) => {
+            let (open, is_bnode) = match next_marker(rest) {
+                Some(marker) => marker,
+                None => {
                     // Keep a possible start of a marker for the next read.
                     let keep = if self.eof {
                         0
@@ -556,7 +556,7 @@ impl<R: Read> ResultsXmlMender<R> {
                     break;
                 }
             };
-            let done = if bnode == Some(open) {
+            let done = if is_bnode {
                 Self::bnode(rest, open, &mut self.output)
             } else {
                 Self::literal(rest, open, &mut self.output)
@@ -621,8 +621,26 @@ impl<R: Read> ResultsXmlMender<R> {
     }
 }
 
+/// The first `<bnode>` or `<literal` in `rest`: where it opens, and whether it is a blank node.
+/// One pass over the bytes, from one `<` to the next.
+fn next_marker(rest: &[u8]) -> Option<(usize, bool)> {
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &rest[at..]) {
+        let open = at + found;
+        let tail = &rest[open..];
+        if tail.starts_with(BNODE) {
+            return Some((open, true));
+        }
+        if tail.starts_with(LITERAL) {
+            return Some((open, false));
+        }
+        at = open + 1;
+    }
+    None
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 impl<R: Read> Read for ResultsXmlMender<R> {
@@ -633,10 +651,8 @@ impl<R: Read> Read for ResultsXmlMender<R> {
             if self.eof && self.input.is_empty() {
                 return Ok(0);
             }
-            let had = self.input.len();
-            self.input.resize(had + CHUNK, 0);
-            let n = self.inner.read(&mut self.input[had..])?;
-            self.input.truncate(had + n);
+            let n = self.inner.read(&mut self.chunk)?;
+            self.input.extend_from_slice(&self.chunk[..n]);
             if n == 0 {
                 self.eof = true;
             }
@@ -702,6 +718,21 @@ mod tests {
             panic!("a literal expected");
         };
         assert_eq!(literal.value(), "x\n");
+    }
+
+    #[test]
+    fn mends_a_long_answer_as_it_mends_each_part() {
+        // Many literals and few blank nodes, as a projection read gets them: every part is
+        // mended as it is alone, whatever the chunks.
+        let part = "<result><binding name=\"o\"><literal>a b</literal></binding><binding name=\"x\"><uri>urn:x</uri></binding></result>";
+        let mended = "<result><binding name=\"o\"><literal>a&#32;b</literal></binding><binding name=\"x\"><uri>urn:x</uri></binding></result>";
+        let mut input = part.repeat(5_000);
+        input.push_str("<bnode>nodeID://b1</bnode>");
+        let mut expected = mended.repeat(5_000);
+        expected.push_str("<bnode>x6e6f646549443a2f2f6231</bnode>");
+        for chunk in [13, 4_096, 100_000] {
+            assert_eq!(mend(&input, chunk), expected, "chunk {chunk}");
+        }
     }
 
     #[test]
