@@ -8,17 +8,15 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef, Triple};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
 use serde::Serialize;
 
 use super::Labelled;
 use super::qualifiers::qualifiers_of;
 use crate::graph::Evidence;
-use crate::iri::{decode_id, local_name};
 use crate::names::PreferredLabel;
-use crate::read::{self, GraphReader, ReadError};
+use crate::read::{self, GraphReader, ReadError, StatementReader, sort_evidence};
 use crate::vocab::{STATEMENT_PATH, kg, rdf, rdfs, skos};
 
 /// Who the card is about.
@@ -220,7 +218,7 @@ pub fn card(
     relations.extend(incoming(&reader, subject, filter)?);
     for relation in &mut relations {
         if relation.evidence.is_empty() {
-            mark_inferred(graph, iri.as_str(), relation);
+            mark_inferred(&reader.statements, iri.as_str(), relation);
         }
     }
     types.sort();
@@ -261,13 +259,13 @@ pub fn card(
 /// Marks a relation that no input states but the reasoner derived, with the rule and the
 /// evidence of the asserted facts its derivation rests on. A relation that cannot be explained
 /// (a graph built without inference, a damaged derivation) is left as it is.
-fn mark_inferred(graph: &dyn GraphReader, entity: &str, relation: &mut Relation) {
+fn mark_inferred(statements: &StatementReader<'_>, entity: &str, relation: &mut Relation) {
     let (subject, object) = match relation.direction {
         Direction::Out => (entity, relation.node.iri.as_str()),
         Direction::In => (relation.node.iri.as_str(), entity),
     };
     if let Some((rule, evidence)) =
-        crate::infer::supporting_evidence(graph, subject, &relation.predicate.iri, object)
+        crate::infer::supporting_evidence_in(statements, subject, &relation.predicate.iri, object)
     {
         relation.evidence = evidence;
         relation.inferred = Some(rule);
@@ -315,40 +313,9 @@ struct Reader<'a> {
     graph: &'a dyn GraphReader,
     /// Labels read, by IRI.
     labels: RefCell<HashMap<String, String>>,
-    /// Every triple of the statements and sentences read, by node.
-    facts: RefCell<HashMap<NamedNode, Rc<Facts>>>,
-}
-
-/// The triples of one node `(node, ?, ?)`, in the order the graph gives them.
-struct Facts(Vec<Triple>);
-
-impl Facts {
-    /// The objects of `predicate`, in order: what `read::objects` gives.
-    fn objects<'t, 'p: 't>(
-        &'t self,
-        predicate: NamedNodeRef<'p>,
-    ) -> impl Iterator<Item = &'t Term> + 't {
-        self.0
-            .iter()
-            .filter(move |t| t.predicate.as_ref() == predicate)
-            .map(|t| &t.object)
-    }
-
-    /// The first object of `predicate`: what `read::object` gives.
-    fn object(&self, predicate: NamedNodeRef<'_>) -> Option<&Term> {
-        self.0
-            .iter()
-            .find(|t| t.predicate.as_ref() == predicate)
-            .map(|t| &t.object)
-    }
-
-    /// The lexical form of the first object of `predicate` when it is a literal.
-    fn literal(&self, predicate: NamedNodeRef<'_>) -> Option<String> {
-        match self.object(predicate)? {
-            Term::Literal(l) => Some(l.value().to_owned()),
-            _ => None,
-        }
-    }
+    /// Every triple of the statements and sentences read (the explanations of inferred
+    /// relations read through it too).
+    statements: StatementReader<'a>,
 }
 
 /// The statements about the entity in one position, by the other two terms: for `rdf:subject`
@@ -360,24 +327,8 @@ impl<'a> Reader<'a> {
         Self {
             graph,
             labels: RefCell::default(),
-            facts: RefCell::default(),
+            statements: StatementReader::new(graph),
         }
-    }
-
-    /// Every triple of a node, read once.
-    fn facts(&self, node: NamedNodeRef<'_>) -> Result<Rc<Facts>, ReadError> {
-        if let Some(facts) = self.facts.borrow().get(&node.into_owned()) {
-            return Ok(facts.clone());
-        }
-        let triples = self
-            .graph
-            .triples(Some(node.into()), None, None)
-            .collect::<Result<Vec<_>, _>>()?;
-        let facts = Rc::new(Facts(triples));
-        self.facts
-            .borrow_mut()
-            .insert(node.into_owned(), facts.clone());
-        Ok(facts)
     }
 
     /// The IRI with its preferred `rdfs:label`, else its local name.
@@ -414,7 +365,7 @@ impl<'a> Reader<'a> {
             let NamedOrBlankNodeRef::NamedNode(statement) = quad.subject.as_ref() else {
                 continue;
             };
-            let facts = self.facts(statement)?;
+            let facts = self.statements.node(statement)?;
             let (Some(Term::NamedNode(predicate)), Some(other)) =
                 (facts.object(rdf::PREDICATE), facts.object(other_position))
             else {
@@ -432,9 +383,9 @@ impl<'a> Reader<'a> {
     fn qualifiers(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Qualifier>, ReadError> {
         let mut facts = Vec::new();
         for statement in statements.into_iter().flatten() {
-            facts.push(self.facts(statement.as_ref())?);
+            facts.push(self.statements.node(statement.as_ref())?);
         }
-        let pairs = facts.iter().flat_map(|f| &f.0);
+        let pairs = facts.iter().flat_map(|f| f.triples());
         qualifiers_of(pairs.map(|t| (&t.predicate, &t.object)), |property| {
             self.labelled(property)
         })
@@ -443,50 +394,9 @@ impl<'a> Reader<'a> {
     fn evidence(&self, statements: Option<&Vec<NamedNode>>) -> Result<Vec<Evidence>, ReadError> {
         let mut evidence = Vec::new();
         for statement in statements.into_iter().flatten() {
-            let facts = self.facts(statement.as_ref())?;
-            let date = facts.literal(kg::DATE);
-            let sentences: Vec<&Term> = facts.objects(kg::EVIDENCE).collect();
-            for document in facts.objects(kg::SOURCE) {
-                let Term::NamedNode(document) = document else {
-                    continue;
-                };
-                let document_id = local_name(document.as_str()).to_owned();
-                let document_id = decode_id(&document_id).unwrap_or(document_id);
-                let mut cited = false;
-                for sentence in &sentences {
-                    let Term::NamedNode(sentence) = sentence else {
-                        continue;
-                    };
-                    let sentence = self.facts(sentence.as_ref())?;
-                    if sentence.object(kg::IN_DOCUMENT) != Some(&Term::NamedNode(document.clone()))
-                    {
-                        continue;
-                    }
-                    cited = true;
-                    let number = match sentence.object(kg::SENTENCE_NUMBER) {
-                        Some(Term::Literal(l)) => l.value().parse().ok(),
-                        _ => None,
-                    };
-                    let text = sentence.literal(kg::TEXT);
-                    evidence.push(Evidence {
-                        document: document_id.clone(),
-                        sentence: number,
-                        date: date.clone(),
-                        text,
-                    });
-                }
-                if !cited {
-                    evidence.push(Evidence {
-                        document: document_id.clone(),
-                        sentence: None,
-                        date: date.clone(),
-                        text: None,
-                    });
-                }
-            }
+            evidence.extend(self.statements.evidence(statement.as_ref())?);
         }
-        evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
-        evidence.dedup();
+        sort_evidence(&mut evidence);
         Ok(evidence)
     }
 }

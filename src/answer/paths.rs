@@ -8,7 +8,7 @@ use super::qualifiers::FactQualifiers;
 use super::{Labelled, Qualifier, node, predicate, truncation_name};
 use crate::algo::{Paths, Truncation};
 use crate::graph::{Evidence, Projection, Step};
-use crate::read::GraphReader;
+use crate::read::{GraphReader, StatementReader};
 
 /// One hop of a path.
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +106,8 @@ impl PathsAnswer {
     /// from the graph's `kg:inferred` derivations); a hop whose derivation cannot be read keeps
     /// none.
     pub fn explain_inferred(&mut self, graph: &dyn GraphReader) {
+        // Paths share hops and hops share sentences: each statement is read once an answer.
+        let statements = StatementReader::new(graph);
         for hop in self.paths.iter_mut().flat_map(|p| &mut p.hops) {
             if hop.inferred.is_none() {
                 continue;
@@ -115,9 +117,12 @@ impl PathsAnswer {
             } else {
                 (&hop.to.iri, &hop.from.iri)
             };
-            if let Some((_, evidence)) =
-                crate::infer::supporting_evidence(graph, subject, &hop.predicate.iri, object)
-            {
+            if let Some((_, evidence)) = crate::infer::supporting_evidence_in(
+                &statements,
+                subject,
+                &hop.predicate.iri,
+                object,
+            ) {
                 hop.evidence = evidence;
             }
         }

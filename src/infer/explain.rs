@@ -36,8 +36,9 @@ use serde::Serialize;
 use super::stage::statement_iri;
 use super::vocab::kg as inferred_vocab;
 use crate::graph::Evidence;
-use crate::iri::{decode_id, local_name};
-use crate::read::{self, GraphReader, GraphScope, ReadError, SparqlDataset};
+use crate::read::{
+    self, GraphReader, GraphScope, ReadError, SparqlDataset, StatementReader, sort_evidence,
+};
 use crate::vocab::{STATEMENT_PATH, kg};
 
 /// The most triples one explanation shows.
@@ -136,29 +137,37 @@ pub fn explain(
     predicate: NamedNodeRef<'_>,
     object: TermRef<'_>,
 ) -> Result<Option<Explanation>, ExplainError> {
-    explain_to(graph, subject, predicate, object, true)
+    explain_to(
+        &StatementReader::new(graph),
+        subject,
+        predicate,
+        object,
+        true,
+    )
 }
 
 /// [`explain`]; with `full` false, the terms' labels and the input rows are left out (the
 /// rule and the evidence are what [`supporting_evidence`] keeps).
 fn explain_to(
-    graph: &dyn GraphReader,
+    statements: &StatementReader<'_>,
     subject: NamedOrBlankNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
     object: TermRef<'_>,
     full: bool,
 ) -> Result<Option<Explanation>, ExplainError> {
-    let statements = graph
+    let graph = statements.graph();
+    let prefix = graph
         .prefixes()
         .get("kgs")
         .cloned()
         .ok_or(ExplainError::NoStatementPrefix)?;
-    let base = statements
+    let base = prefix
         .strip_suffix(STATEMENT_PATH)
-        .unwrap_or(&statements)
+        .unwrap_or(&prefix)
         .to_owned();
     let mut reader = Reader {
         graph,
+        statements,
         base,
         derivations: Derivations::open(graph)?,
         budget: MAX_NODES,
@@ -253,6 +262,8 @@ impl Derivations {
 
 struct Reader<'a> {
     graph: &'a dyn GraphReader,
+    /// Statements and sentences, each read once (shared with the caller's other answers).
+    statements: &'a StatementReader<'a>,
     base: String,
     derivations: Derivations,
     budget: usize,
@@ -350,62 +361,19 @@ impl Reader<'_> {
     /// The documents, sentences and rows of an asserted triple's statement.
     fn evidence(&self, statement: &NamedNode) -> Result<(Vec<Evidence>, Vec<String>), ReadError> {
         let statement = statement.as_ref();
-        let literal = |t: Term| match t {
-            Term::Literal(l) => Some(l.value().to_owned()),
-            _ => None,
-        };
-        let date = read::object(self.graph, statement.into(), kg::DATE)?.and_then(literal);
         let rows: Vec<String> = if self.full {
-            read::objects(self.graph, statement.into(), kg::ROW)?
-                .into_iter()
-                .filter_map(literal)
+            self.statements
+                .node(statement)?
+                .objects(kg::ROW)
+                .filter_map(|t| match t {
+                    Term::Literal(l) => Some(l.value().to_owned()),
+                    _ => None,
+                })
                 .collect()
         } else {
             Vec::new()
         };
-        let sentences = read::objects(self.graph, statement.into(), kg::EVIDENCE)?;
-        let mut evidence = Vec::new();
-        for document in read::objects(self.graph, statement.into(), kg::SOURCE)? {
-            let Term::NamedNode(document) = document else {
-                continue;
-            };
-            let id = local_name(document.as_str()).to_owned();
-            let id = decode_id(&id).unwrap_or(id);
-            let mut cited = false;
-            for sentence in &sentences {
-                let Term::NamedNode(sentence) = sentence else {
-                    continue;
-                };
-                let subject = NamedOrBlankNodeRef::from(sentence.as_ref());
-                if read::object(self.graph, subject, kg::IN_DOCUMENT)?.as_ref()
-                    != Some(&Term::NamedNode(document.clone()))
-                {
-                    continue;
-                }
-                cited = true;
-                let number = read::object(self.graph, subject, kg::SENTENCE_NUMBER)?
-                    .and_then(literal)
-                    .and_then(|n| n.parse().ok());
-                let text = read::object(self.graph, subject, kg::TEXT)?.and_then(literal);
-                evidence.push(Evidence {
-                    document: id.clone(),
-                    sentence: number,
-                    date: date.clone(),
-                    text,
-                });
-            }
-            if !cited {
-                evidence.push(Evidence {
-                    document: id.clone(),
-                    sentence: None,
-                    date: date.clone(),
-                    text: None,
-                });
-            }
-        }
-        evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
-        evidence.dedup();
-        Ok((evidence, rows))
+        Ok((self.statements.evidence(statement)?, rows))
     }
 }
 
@@ -430,6 +398,17 @@ pub fn supporting_evidence(
     predicate: &str,
     object: &str,
 ) -> Option<(String, Vec<Evidence>)> {
+    supporting_evidence_in(&StatementReader::new(graph), subject, predicate, object)
+}
+
+/// [`supporting_evidence`], reading statements and sentences through `statements`: an answer
+/// that explains several relations (an entity card) reads each cited node once.
+pub fn supporting_evidence_in(
+    statements: &StatementReader<'_>,
+    subject: &str,
+    predicate: &str,
+    object: &str,
+) -> Option<(String, Vec<Evidence>)> {
     let (Ok(subject), Ok(predicate), Ok(object)) = (
         NamedNodeRef::new(subject),
         NamedNodeRef::new(predicate),
@@ -438,7 +417,8 @@ pub fn supporting_evidence(
         return None;
     };
     // Labels and rows are not kept: they are not read.
-    let explanation = explain_to(graph, subject.into(), predicate, object.into(), false).ok()??;
+    let explanation =
+        explain_to(statements, subject.into(), predicate, object.into(), false).ok()??;
     if explanation.status != Status::Inferred {
         return None;
     }
@@ -448,7 +428,6 @@ pub fn supporting_evidence(
         evidence.extend(step.evidence.iter().cloned());
         pending.extend(&step.premises);
     }
-    evidence.sort_by(|a, b| (&a.document, a.sentence).cmp(&(&b.document, b.sentence)));
-    evidence.dedup();
+    sort_evidence(&mut evidence);
     Some((explanation.rule?, evidence))
 }

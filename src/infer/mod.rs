@@ -47,7 +47,9 @@ use std::collections::BTreeMap;
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 
 use self::engine::{Clash, Engine, Stop};
-pub use self::explain::{ExplainedTerm, Explanation, Status, explain, supporting_evidence};
+pub use self::explain::{
+    ExplainedTerm, Explanation, Status, explain, supporting_evidence, supporting_evidence_in,
+};
 use self::output::{Classes, Inferred, derivation_of, materialise};
 pub use self::rules::{Rule, RuleKind, RuleSet, UnknownRule};
 pub use self::stage::{InferenceStage, statement_iri};

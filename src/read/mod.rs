@@ -7,6 +7,7 @@
 
 mod memory;
 mod schema;
+mod statements;
 
 use std::fmt;
 
@@ -18,6 +19,7 @@ use oxigraph::store::{StorageError, Store};
 
 pub use self::memory::MemoryGraph;
 pub use self::schema::{SchemaView, label};
+pub use self::statements::{NodeTriples, StatementReader, sort_evidence};
 use crate::graph::Projection;
 use crate::graph::file::ProjectionFileError;
 use crate::iri::Prefixes;
