@@ -85,6 +85,11 @@ fn status_hint(body: &str) -> &'static str {
         "\n  hint: Virtuoso's transaction log is smaller than the graph moved in one step: raise \
          TransactionAfterImageLimit in the [Parameters] of virtuoso.ini (bytes; the default, \
          50000000, is passed near a million triples), or push with --no-staging"
+    } else if body.contains("SR171") {
+        // Seen with a staged push of 10M triples: the one-transaction MOVE ran out of time.
+        "\n  hint: Virtuoso stopped a transaction that ran past its time limit; a staged push \
+         moves the whole graph in one transaction (at 10 million triples it timed out): push \
+         with --no-staging, or in smaller graphs"
     } else {
         ""
     }
@@ -205,6 +210,8 @@ mod tests {
         let limit = status("Virtuoso 40005 Error SR325: Transaction aborted").to_string();
         assert!(limit.contains("TransactionAfterImageLimit"), "{limit}");
         assert!(limit.contains("--no-staging"), "{limit}");
+        let timeout = status("Virtuoso S1T00 Error SR171: Transaction timed out").to_string();
+        assert!(timeout.contains("--no-staging"), "{timeout}");
         let other = status("Virtuoso 37000 Error SP030: syntax").to_string();
         assert!(!other.contains("hint"), "{other}");
     }
