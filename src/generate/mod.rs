@@ -272,7 +272,14 @@ fn write_equivalent(
             &mut |_| {},
             progress,
         )
-        .map_err(io_error(path))?;
+        .map_err(|e| match e {
+            ingest::EmitError::Sink(e) => io_error(path)(e),
+            // The generated tables hold no RDF data files; should one change, say where.
+            ingest::EmitError::Input(failure) => io_error(path)(std::io::Error::other(format!(
+                "{}: {}",
+                failure.0, failure.1
+            ))),
+        })?;
     serializer
         .finish()
         .and_then(|mut out| out.flush())

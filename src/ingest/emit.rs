@@ -1,16 +1,17 @@
 //! Pass two of a build: every quad for the store (facts, their `rdf:Statement`s with provenance,
 //! the sentences they cite) and every fact for the graph projection, from inputs already checked.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use sha2::{Digest, Sha256};
 
 use super::csv::{Fact, Header, Provenance, RowFacts};
 use super::entities::EntityIndex;
+use super::rdf::{DataError, states_on_fact};
 use super::tables::read_rows;
 use super::{Prepared, Progress};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, Location, Problem};
 use crate::vocab::{self, kg, rdf, xsd};
 
 /// What [`Prepared::emit`] hands out for the graph projection.
@@ -34,68 +35,65 @@ pub enum FactOrigin {
     Rdf,
 }
 
+/// What pass two learnt that pass one does not keep.
+#[derive(Debug, Default)]
+pub struct Emitted {
+    /// The properties the RDF inputs state on facts (on subjects that have an `rdf:subject`)
+    /// beyond the statements' provenance: what [`super::Summary::qualifiers`] records.
+    pub stated_properties: BTreeSet<String>,
+}
+
+/// Why pass two stopped.
+#[derive(Debug)]
+pub enum EmitError<E> {
+    /// A sink failed.
+    Sink(E),
+    /// An RDF data file no longer reads as it did when it was checked (changed since).
+    Input(Box<(Location, Problem)>),
+}
+
 impl Prepared {
     /// Pass two: hands out every quad for the store and, for the projection, every fact of the
     /// tables and those facts of RDF inputs the projection keeps (see [`FactOrigin::Rdf`]).
+    /// RDF data files are read again, streamed.
     ///
     /// # Errors
-    /// When a sink fails (the store is full, the disk is gone); inputs are not re-checked.
+    /// When a sink fails (the store is full, the disk is gone), or an RDF data file changed
+    /// since it was checked; inputs are not re-checked otherwise.
     pub fn emit<E>(
         &self,
         quads: &mut dyn FnMut(Quad) -> Result<(), E>,
         facts: &mut dyn FnMut(EmittedFact<'_>),
         progress: &dyn Fn(Progress<'_>),
-    ) -> Result<(), E> {
+    ) -> Result<Emitted, EmitError<E>> {
         progress(Progress::Pass("writing the store"));
-        let no_provenance = Provenance::default();
-        for (_, is_ontology, file_quads) in &self.rdf {
-            for quad in file_quads {
-                quads(quad.clone())?;
-                if quad.graph_name != GraphName::DefaultGraph {
-                    continue;
-                }
-                // Literal facts about entities, from any file: the projection keeps them as the
-                // entities' attributes.
-                if let (NamedOrBlankNode::NamedNode(subject), Term::Literal(_)) =
-                    (&quad.subject, &quad.object)
-                    && self.entities.by_iri(subject).is_some()
-                {
-                    let fact = Fact {
-                        subject: subject.clone(),
-                        predicate: quad.predicate.clone(),
-                        object: quad.object.clone(),
-                    };
-                    facts(EmittedFact {
-                        fact: &fact,
-                        provenance: &no_provenance,
-                        origin: FactOrigin::Rdf,
-                    });
-                }
-                if *is_ontology {
-                    continue;
-                }
-                if let (NamedOrBlankNode::NamedNode(subject), Term::NamedNode(object)) =
-                    (&quad.subject, &quad.object)
-                {
-                    let entity_valued = self
-                        .ontology
-                        .property(quad.predicate.as_ref())
-                        .is_some_and(|p| p.value_kind() == crate::schema::ValueKind::Entity);
-                    if entity_valued {
-                        let fact = Fact {
-                            subject: subject.clone(),
-                            predicate: quad.predicate.clone(),
-                            object: object.clone().into(),
-                        };
-                        facts(EmittedFact {
-                            fact: &fact,
-                            provenance: &no_provenance,
-                            origin: FactOrigin::Rdf,
-                        });
-                    }
+        let mut emitted = Emitted::default();
+        let mut rdf_quad = |quad: Quad, is_ontology: bool| {
+            if states_on_fact(&self.rdf, &quad)
+                && !emitted.stated_properties.contains(quad.predicate.as_str())
+            {
+                emitted
+                    .stated_properties
+                    .insert(quad.predicate.as_str().to_owned());
+            }
+            if quad.graph_name == GraphName::DefaultGraph {
+                self.rdf_facts(&quad, is_ontology, facts);
+            }
+            quads(quad)
+        };
+        for (_, is_ontology, file_quads) in &self.rdf.kept {
+            if *is_ontology {
+                for quad in file_quads {
+                    rdf_quad(quad.clone(), true).map_err(EmitError::Sink)?;
                 }
             }
         }
+        self.rdf
+            .each_data_quad(&mut |quad| rdf_quad(quad, false))
+            .map_err(|e| match e {
+                DataError::Sink(e) => EmitError::Sink(e),
+                DataError::Input(failure) => EmitError::Input(failure),
+            })?;
         let mut writer = StatementWriter {
             entities: &self.entities,
             sentences_written: HashSet::new(),
@@ -130,10 +128,55 @@ impl Prepared {
                 &mut on_row,
             );
             if let Some(e) = failure.take() {
-                return Err(e);
+                return Err(EmitError::Sink(e));
             }
         }
-        Ok(())
+        Ok(emitted)
+    }
+
+    /// The facts of one default-graph quad of an RDF input that the projection keeps:
+    /// literal facts about entities (from any file: the entities' attributes), and
+    /// entity-valued facts between two IRIs (from data files).
+    fn rdf_facts(&self, quad: &Quad, is_ontology: bool, facts: &mut dyn FnMut(EmittedFact<'_>)) {
+        let no_provenance = Provenance::default();
+        if let (NamedOrBlankNode::NamedNode(subject), Term::Literal(_)) =
+            (&quad.subject, &quad.object)
+            && self.entities.by_iri(subject).is_some()
+        {
+            let fact = Fact {
+                subject: subject.clone(),
+                predicate: quad.predicate.clone(),
+                object: quad.object.clone(),
+            };
+            facts(EmittedFact {
+                fact: &fact,
+                provenance: &no_provenance,
+                origin: FactOrigin::Rdf,
+            });
+        }
+        if is_ontology {
+            return;
+        }
+        if let (NamedOrBlankNode::NamedNode(subject), Term::NamedNode(object)) =
+            (&quad.subject, &quad.object)
+        {
+            let entity_valued = self
+                .ontology
+                .property(quad.predicate.as_ref())
+                .is_some_and(|p| p.value_kind() == crate::schema::ValueKind::Entity);
+            if entity_valued {
+                let fact = Fact {
+                    subject: subject.clone(),
+                    predicate: quad.predicate.clone(),
+                    object: object.clone().into(),
+                };
+                facts(EmittedFact {
+                    fact: &fact,
+                    provenance: &no_provenance,
+                    origin: FactOrigin::Rdf,
+                });
+            }
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 pub use self::csv::DEFAULT_MAX_FIELD_SIZE;
 use self::csv::{Header, RowFacts};
-pub use self::emit::{EmittedFact, FactOrigin, sentence_iri};
+pub use self::emit::{EmitError, Emitted, EmittedFact, FactOrigin, sentence_iri};
 pub use self::entities::{DocumentInfo, Entity, EntityIndex};
 pub use self::facts::{FactSet, TermId};
 pub use self::input::{FileKind, InputFile, Inputs};
@@ -106,8 +106,16 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
         diagnostics.warning(Location::file(name), Problem::NotRegularFile(kind));
     }
     progress(Progress::Pass("reading the ontology"));
-    let (rdf, prefixes) = read_rdf(inputs, &mut diagnostics, &mut summary, progress);
-    let ontology = Ontology::from_quads(rdf.iter().flat_map(|(_, _, q)| q), prefixes);
+    // Facts of RDF inputs are collected as they are read (RDF data files are not kept).
+    let mut facts = collect_facts.then(FactSet::default);
+    let (rdf, prefixes) = read_rdf(
+        inputs,
+        &mut diagnostics,
+        &mut summary,
+        facts.as_mut(),
+        progress,
+    );
+    let ontology = Ontology::from_quads(rdf.kept_quads().map(|(_, q)| q), prefixes);
     let stopped = |ontology, diagnostics, summary, rdf| Prepared {
         ontology,
         diagnostics,
@@ -155,16 +163,6 @@ pub fn prepare(inputs: &Inputs, collect_facts: bool, progress: &dyn Fn(Progress<
         summary.files += 1;
         read_source_text(file, &mut entities, &mut diagnostics);
     }
-
-    let mut facts = collect_facts.then(|| {
-        let mut facts = FactSet::default();
-        for quad in rdf.iter().flat_map(|(_, _, quads)| quads) {
-            if quad.graph_name.is_default_graph() {
-                facts.insert(&quad.subject, &quad.predicate, &quad.object);
-            }
-        }
-        facts
-    });
 
     // Pass two: every row.
     progress(Progress::Pass("checking facts"));
@@ -248,7 +246,7 @@ pub fn check_base(base: &str) -> Result<(), Problem> {
 
 /// Indexes the classes of what the RDF inputs describe.
 fn describe_rdf_entities(rdf: &RdfInputs, ontology: &Ontology, entities: &mut EntityIndex) {
-    for quad in rdf.iter().flat_map(|(_, _, quads)| quads) {
+    for (_, quad) in rdf.kept_quads() {
         if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(class)) =
             (&quad.subject, &quad.object)
             && quad.predicate.as_ref() == rdf_vocab::TYPE

@@ -3,54 +3,39 @@
 //! Blank nodes are renamed in order of appearance (`_:f<file>b<n>`), so two builds of the same
 //! files give the same store, which parsers with random blank node ids would not.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::PathBuf;
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, GraphName, NamedOrBlankNode, Quad, Term};
 use sha2::{Digest, Sha256};
 
+use super::facts::FactSet;
 use super::input::{FileKind, InputFile, Inputs};
 use super::text::decode_utf8;
 use super::{Progress, Summary};
 use crate::diagnostic::{Diagnostics, Location, Problem};
+use crate::schema::Ontology;
 use crate::vocab::{rdf, void};
 
-/// The quads of one RDF file and the prefixes it declared.
-#[derive(Debug, Default)]
-pub struct RdfContent {
-    /// All quads, blank nodes renamed deterministically.
-    pub quads: Vec<Quad>,
-    /// `(prefix, namespace)` pairs the file declared (Turtle, `TriG`).
-    pub prefixes: Vec<(String, String)>,
-}
+/// Where an input is wrong, and how.
+type Failure = Box<(Location, Problem)>;
 
-/// Parses one RDF file.
+/// Parses one RDF file, handing each quad (blank nodes renamed deterministically, so two reads
+/// of the same file give the same quads) to `on_quad`; gives back the `(prefix, namespace)`
+/// pairs the file declared (Turtle, `TriG`). The file is streamed, but for RDF/XML, whose
+/// entity declarations are checked in the raw bytes first.
 ///
 /// # Errors
 /// The first syntax error, with its line and column, or an I/O or UTF-8 problem.
-pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, Box<(Location, Problem)>> {
+pub fn parse_each(
+    file: &InputFile,
+    format: RdfFormat,
+    on_quad: &mut dyn FnMut(Quad),
+) -> Result<Vec<(String, String)>, Failure> {
     let name = file.name();
-    let bytes = file
-        .bytes()
-        .map_err(|e| Box::new((Location::file(name), Problem::Io(e.to_string()))))?;
-    // Checked first so that a bad byte gets a precise line and column.
-    decode_utf8(&bytes).map_err(|(line, column, detail)| {
-        Box::new((
-            Location::at(name, line, column),
-            Problem::InvalidUtf8(detail),
-        ))
-    })?;
-    if format == RdfFormat::RdfXml
-        && let Some((line, column, refusal)) = check_entities(&bytes)
-    {
-        return Err(Box::new((
-            Location::at(name, line, column),
-            refusal.problem(),
-        )));
-    }
-    let mut parser = RdfParser::from_format(format).for_slice(bytes.as_ref());
-    let mut content = RdfContent::default();
+    let io_error = |e: std::io::Error| Box::new((Location::file(name), Problem::Io(e.to_string())));
     let salt = {
         let digest = Sha256::digest(name.to_string_lossy().as_bytes());
         format!(
@@ -62,26 +47,112 @@ pub fn parse(file: &InputFile, format: RdfFormat) -> Result<RdfContent, Box<(Loc
         salt,
         names: HashMap::new(),
     };
+    let syntax_error = |e: oxigraph::io::RdfSyntaxError| {
+        let (line, column) = e.location().map_or((None, None), |l| {
+            (Some(l.start.line + 1), Some(l.start.column + 1))
+        });
+        let location = Location {
+            file: name.to_path_buf(),
+            line,
+            column,
+            field: None,
+        };
+        Box::new((location, Problem::RdfSyntax(e.to_string().into())))
+    };
+    let parse_error = |e: oxigraph::io::RdfParseError| match e {
+        oxigraph::io::RdfParseError::Syntax(e) => syntax_error(e),
+        oxigraph::io::RdfParseError::Io(e) => io_error(e),
+    };
+    if format == RdfFormat::RdfXml {
+        let bytes = file.bytes().map_err(io_error)?;
+        // Checked first so that a bad byte gets a precise line and column.
+        decode_utf8(&bytes).map_err(|(line, column, detail)| {
+            Box::new((
+                Location::at(name, line, column),
+                Problem::InvalidUtf8(detail),
+            ))
+        })?;
+        if let Some((line, column, refusal)) = check_entities(&bytes) {
+            return Err(Box::new((
+                Location::at(name, line, column),
+                refusal.problem(),
+            )));
+        }
+        let mut parser = RdfParser::from_format(format).for_slice(bytes.as_ref());
+        for quad in parser.by_ref() {
+            on_quad(renamer.rename(quad.map_err(syntax_error)?));
+        }
+        return Ok(declared(parser.prefixes()));
+    }
+    // Checked first, in one streamed pass, so that a bad byte gets a precise line and column.
+    if let Some((line, column, detail)) =
+        check_utf8(file.reader().map_err(io_error)?).map_err(io_error)?
+    {
+        return Err(Box::new((
+            Location::at(name, line, column),
+            Problem::InvalidUtf8(detail),
+        )));
+    }
+    let mut parser = RdfParser::from_format(format).for_reader(file.reader().map_err(io_error)?);
     for quad in parser.by_ref() {
-        let quad = quad.map_err(|e| {
-            let (line, column) = e.location().map_or((None, None), |l| {
-                (Some(l.start.line + 1), Some(l.start.column + 1))
-            });
-            let location = Location {
-                file: name.to_path_buf(),
+        on_quad(renamer.rename(quad.map_err(parse_error)?));
+    }
+    Ok(declared(parser.prefixes()))
+}
+
+fn declared<'a>(prefixes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+    prefixes
+        .map(|(prefix, namespace)| (prefix.to_owned(), namespace.to_owned()))
+        .collect()
+}
+
+/// The first byte of `reader` that is not UTF-8: its 1-based line and character column, and
+/// what it is; read in chunks, with what `decode_utf8` would say of the whole.
+fn check_utf8(mut reader: impl Read) -> std::io::Result<Option<(u64, u64, String)>> {
+    let mut buffer = vec![0; 1 << 20];
+    // Bytes of a character cut by the end of the last chunk, moved to the front.
+    let mut carried = 0;
+    let (mut offset, mut line, mut column) = (0_u64, 1_u64, 1_u64);
+    loop {
+        let n = match reader.read(&mut buffer[carried..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let filled = carried + n;
+        let (valid, bad) = match std::str::from_utf8(&buffer[..filled]) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let valid = std::str::from_utf8(&buffer[..e.valid_up_to()]).unwrap_or_default();
+                // A cut character at the end of a chunk is not an error yet; at the end it is.
+                let cut = e.error_len().is_none() && n > 0;
+                (valid, (!cut).then_some(e.valid_up_to()))
+            }
+        };
+        match valid.rfind('\n') {
+            Some(last) => {
+                line += valid.bytes().filter(|&b| b == b'\n').count() as u64;
+                column = valid[last + 1..].chars().count() as u64 + 1;
+            }
+            None => column += valid.chars().count() as u64,
+        }
+        if let Some(at) = bad {
+            let byte = buffer[at];
+            let offset = offset + at as u64;
+            return Ok(Some((
                 line,
                 column,
-                field: None,
-            };
-            Box::new((location, Problem::RdfSyntax(e.to_string().into())))
-        })?;
-        content.quads.push(renamer.rename(quad));
+                format!("byte 0x{byte:02X} at offset {offset}"),
+            )));
+        }
+        if n == 0 {
+            return Ok(None);
+        }
+        let used = valid.len();
+        offset += used as u64;
+        buffer.copy_within(used..filled, 0);
+        carried = filled - used;
     }
-    content.prefixes = parser
-        .prefixes()
-        .map(|(prefix, namespace)| (prefix.to_owned(), namespace.to_owned()))
-        .collect();
-    Ok(content)
 }
 
 struct BlankNodeRenamer {
@@ -116,18 +187,72 @@ impl BlankNodeRenamer {
     }
 }
 
-/// The RDF inputs: ontology files first, then RDF files among the data, with the prefixes they
-/// declare. Each entry says whether it is an ontology file.
-pub(super) type RdfInputs = Vec<(PathBuf, bool, Vec<Quad>)>;
+/// The RDF inputs after pass one: ontology files whole, and of the RDF data files only what
+/// the checks before writing read (see [`Ontology::reads`]); the data files are read again,
+/// streamed, when the store is written ([`RdfInputs::each_data_quad`]).
+#[derive(Default)]
+pub(super) struct RdfInputs {
+    /// By file, in reading order (ontology files first): its name, whether it is an ontology
+    /// file, and its quads (all of an ontology file; those kept of a data file).
+    pub(super) kept: Vec<(PathBuf, bool, Vec<Quad>)>,
+    /// The RDF data files, to read again.
+    data: Vec<(InputFile, RdfFormat)>,
+    /// Subjects with an `rdf:subject` (statements), in every RDF input.
+    pub(super) statements: HashSet<NamedOrBlankNode>,
+}
 
-/// Parses every RDF input; syntax errors go to `diagnostics`.
+impl RdfInputs {
+    /// Every kept quad, with its file.
+    pub(super) fn kept_quads(&self) -> impl Iterator<Item = (&PathBuf, &Quad)> {
+        self.kept
+            .iter()
+            .flat_map(|(file, _, quads)| quads.iter().map(move |q| (file, q)))
+    }
+
+    /// Reads the RDF data files again, handing each quad to `on_quad` until it fails.
+    ///
+    /// # Errors
+    /// A file that no longer reads as it did in pass one (changed or removed since).
+    pub(super) fn each_data_quad<E>(
+        &self,
+        on_quad: &mut dyn FnMut(Quad) -> Result<(), E>,
+    ) -> Result<(), DataError<E>> {
+        for (file, format) in &self.data {
+            let mut failure = None;
+            let parsed = parse_each(file, *format, &mut |quad| {
+                if failure.is_none()
+                    && let Err(e) = on_quad(quad)
+                {
+                    failure = Some(e);
+                }
+            });
+            if let Some(e) = failure {
+                return Err(DataError::Sink(e));
+            }
+            parsed.map_err(DataError::Input)?;
+        }
+        Ok(())
+    }
+}
+
+/// Why reading the data files again stopped.
+pub enum DataError<E> {
+    /// The sink failed.
+    Sink(E),
+    /// A file no longer reads (where, and what is wrong).
+    Input(Box<(Location, Problem)>),
+}
+
+/// Parses every RDF input; syntax errors go to `diagnostics`. The default-graph quads of every
+/// input go to `facts` when given.
 pub(super) fn read_rdf(
     inputs: &Inputs,
     diagnostics: &mut Diagnostics,
     summary: &mut Summary,
+    mut facts: Option<&mut FactSet>,
     progress: &dyn Fn(Progress<'_>),
 ) -> (RdfInputs, Vec<(String, String)>) {
-    let mut rdf = Vec::new();
+    let mut rdf = RdfInputs::default();
     let mut prefixes = Vec::new();
     // The same content given twice (kg.ttl, always loaded, and again in `--ontology DIR`) is
     // read once: loading a file twice changes nothing.
@@ -152,16 +277,36 @@ pub(super) fn read_rdf(
         };
         progress(Progress::File(file.name()));
         summary.files += 1;
-        if let Ok(bytes) = file.bytes()
-            && !seen_contents.insert(Sha256::digest(&bytes))
+        if let Ok(digest) = content_digest(file)
+            && !seen_contents.insert(digest)
         {
             continue;
         }
-        match parse(file, format) {
-            Ok(content) => {
-                summary.rdf_triples += content.quads.len();
-                prefixes.extend(content.prefixes);
-                rdf.push((file.name().to_path_buf(), is_ontology, content.quads));
+        let mut kept = Vec::new();
+        let mut count = 0;
+        let parsed = parse_each(file, format, &mut |quad| {
+            count += 1;
+            if quad.predicate.as_ref() == rdf::SUBJECT {
+                rdf.statements.insert(quad.subject.clone());
+            }
+            if let Some(facts) = facts.as_deref_mut()
+                && quad.graph_name.is_default_graph()
+            {
+                facts.insert(&quad.subject, &quad.predicate, &quad.object);
+            }
+            if is_ontology || Ontology::reads(&quad) || quad.predicate.as_ref() == void::URI_SPACE {
+                kept.push(quad);
+            }
+        });
+        match parsed {
+            Ok(declared) => {
+                summary.rdf_triples += count;
+                prefixes.extend(declared);
+                rdf.kept
+                    .push((file.name().to_path_buf(), is_ontology, kept));
+                if !is_ontology {
+                    rdf.data.push((file.clone(), format));
+                }
             }
             Err(failure) => {
                 let (location, problem) = *failure;
@@ -169,38 +314,36 @@ pub(super) fn read_rdf(
             }
         }
     }
-    summary.qualifiers.extend(stated_properties(&rdf));
     (rdf, prefixes)
 }
 
-/// The properties the RDF inputs state on facts: those of subjects that are statements (they
-/// have an `rdf:subject`) beyond the statement's provenance. Readers that know them read only
-/// these from a fact's statements.
-fn stated_properties(rdf: &RdfInputs) -> BTreeSet<String> {
-    let quads = || rdf.iter().flat_map(|(_, _, quads)| quads);
-    let statements: HashSet<&NamedOrBlankNode> = quads()
-        .filter(|q| q.predicate.as_ref() == rdf::SUBJECT)
-        .map(|q| &q.subject)
-        .collect();
-    if statements.is_empty() {
-        return BTreeSet::new();
+/// The SHA-256 of a file's bytes, read in chunks.
+fn content_digest(file: &InputFile) -> std::io::Result<impl Eq + std::hash::Hash> {
+    let mut reader = file.reader()?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => return Ok(hasher.finalize()),
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
-    quads()
-        .filter(|q| {
-            !crate::vocab::STATEMENT_PROVENANCE.contains(&q.predicate.as_ref())
-                && statements.contains(&q.subject)
-        })
-        .map(|q| q.predicate.as_str().to_owned())
-        .collect()
+}
+
+/// Whether a quad states a property on a fact: its subject is a statement (it has an
+/// `rdf:subject`) and the property is not the statement's provenance. Readers that know these
+/// properties read only them from a fact's statements.
+pub(super) fn states_on_fact(rdf: &RdfInputs, quad: &Quad) -> bool {
+    !crate::vocab::STATEMENT_PROVENANCE.contains(&quad.predicate.as_ref())
+        && rdf.statements.contains(&quad.subject)
 }
 
 /// The `void:uriSpace` of a `void:Dataset` in the inputs, if exactly one is given, with the
 /// file that gives it.
 pub(super) fn uri_space(rdf: &RdfInputs) -> Option<(String, PathBuf)> {
-    let quads = || {
-        rdf.iter()
-            .flat_map(|(file, _, quads)| quads.iter().map(move |q| (file, q)))
-    };
+    let quads = || rdf.kept_quads();
     let datasets: HashSet<&NamedOrBlankNode> = quads()
         .filter(|(_, q)| q.predicate.as_ref() == rdf::TYPE && q.object == void::DATASET.into())
         .map(|(_, q)| &q.subject)
@@ -354,7 +497,92 @@ fn find_ignoring_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{EntityRefusal, check_entities};
+    use super::{EntityRefusal, check_entities, check_utf8, read_rdf};
+    use crate::diagnostic::{Diagnostics, Problem};
+    use crate::ingest::input::Inputs;
+    use crate::ingest::text::decode_utf8;
+    use crate::ingest::{Summary, rdf::DataError};
+
+    /// Gives at most `n` bytes a read, as pipes and sockets may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_streamed_utf8_check_says_what_the_whole_file_check_says() {
+        let cases: [&[u8]; 6] = [
+            b"ok\nab\xFFc",
+            "é\nx ü\n".as_bytes(),
+            b"line\n\xC3",
+            b"\xE2\x82",
+            "ab\néé\n\u{1F600}x".as_bytes(),
+            b"a\nb\nc\xE2\x82\x28d",
+        ];
+        for bytes in cases {
+            let whole = decode_utf8(bytes).err();
+            for n in [1, 2, 3, 5, 1 << 20] {
+                let streamed = check_utf8(Trickle(bytes, n)).unwrap();
+                assert_eq!(streamed, whole, "{bytes:?} read {n} bytes at a time");
+            }
+        }
+    }
+
+    #[test]
+    fn a_data_file_changed_after_its_check_is_an_error_when_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        let file = data.join("facts.nt");
+        std::fs::write(&file, "<urn:a> <urn:p> _:b .\n_:b <urn:p> <urn:c> .\n").unwrap();
+        let mut inputs = Inputs::empty();
+        inputs.add_data(&data).unwrap();
+        let mut diagnostics = Diagnostics::default();
+        let (rdf, _) = read_rdf(
+            &inputs,
+            &mut diagnostics,
+            &mut Summary::default(),
+            None,
+            &|_| {},
+        );
+        assert!(!diagnostics.has_errors());
+        // Read again: the same quads, blank nodes named as in pass one.
+        let mut first = Vec::new();
+        let mut second = Vec::new();
+        let collect = |into: &mut Vec<_>| {
+            rdf.each_data_quad::<()>(&mut |q| {
+                into.push(q);
+                Ok(())
+            })
+            .is_ok()
+        };
+        assert!(collect(&mut first));
+        assert!(collect(&mut second));
+        assert_eq!(first.len(), 2);
+        assert_eq!(first, second);
+        // Changed after its check: an error at its line, not a silent cut.
+        std::fs::write(&file, "<urn:a> <urn:p> <urn:c> .\n<urn:a> <urn:p> .\n").unwrap();
+        let mut seen = 0;
+        let read_again = rdf.each_data_quad::<()>(&mut |_| {
+            seen += 1;
+            Ok(())
+        });
+        match read_again {
+            Err(DataError::Input(failure)) => {
+                let (location, problem) = *failure;
+                assert_eq!(location.line, Some(2), "{location}");
+                assert!(matches!(problem, Problem::RdfSyntax(_)), "{problem}");
+            }
+            _ => panic!("the changed file was read without an error"),
+        }
+        assert_eq!(seen, 1);
+    }
 
     #[test]
     fn refuses_nested_and_external_entities() {

@@ -168,7 +168,7 @@ pub fn build(
             let emitted = prepared.emit(send, &mut |fact| builder.add(fact), progress);
             builder.add_derived(&derived.relations);
             // The projection is assembled while the store finishes writing.
-            emitted.map(|()| builder.finish())
+            emitted.map(|emitted| (builder.finish(), emitted))
         },
         |quads| {
             loader
@@ -179,9 +179,27 @@ pub fn build(
     );
     // The writer's error first: a closed channel on the reading side is only its echo.
     written?;
-    let projection = produced
-        .ok_or(BuildError::WriterStopped)?
-        .map_err(|_| BuildError::WriterStopped)??;
+    let (projection, emitted) = match produced.ok_or(BuildError::WriterStopped)? {
+        Ok(done) => done,
+        Err(ingest::EmitError::Sink(_)) => return Err(BuildError::WriterStopped),
+        // A data file changed after it was checked: the new generation is not committed.
+        Err(ingest::EmitError::Input(failure)) => {
+            let (location, problem) = *failure;
+            let mut diagnostics = ingest::Diagnostics::default();
+            diagnostics.error(location, problem);
+            return Err(BuildError::Invalid {
+                diagnostics: diagnostics.into_vec(),
+                errors: 1,
+                warnings: 0,
+                strict: options.strict,
+            });
+        }
+    };
+    let projection = projection?;
+    prepared
+        .summary
+        .qualifiers
+        .extend(emitted.stated_properties);
 
     progress(Progress::Pass("saving the graph projection"));
     projection_file::save(&projection, &building.projection_path())?;

@@ -36,6 +36,21 @@ impl Ontology {
         ontology
     }
 
+    /// Whether [`Ontology::from_quads`] can learn anything from `quad`: the predicates it
+    /// reads about named subjects, and every triple about a blank node (the `owl:unionOf`
+    /// lists). A build keeps only these of its RDF data files before it writes them.
+    pub fn reads(quad: &Quad) -> bool {
+        let p = quad.predicate.as_ref();
+        matches!(quad.subject, NamedOrBlankNode::BlankNode(_))
+            || p == rdf::TYPE
+            || p == rdfs::SUB_CLASS_OF
+            || p == owl::EQUIVALENT_CLASS
+            || p == rdfs::DOMAIN
+            || p == rdfs::RANGE
+            || p == owl::INVERSE_OF
+            || p == rdfs::LABEL
+    }
+
     /// Takes in one schema triple about a named subject.
     fn read(
         &mut self,
