@@ -541,20 +541,17 @@ impl<R: Read> ResultsXmlMender<R> {
         let mut start = 0;
         loop {
             let rest = &self.input[start..];
-            let (open, is_bnode) = match next_marker(rest) {
-                Some(marker) => marker,
-                None => {
-                    // Keep a possible start of a marker for the next read.
-                    let keep = if self.eof {
-                        0
-                    } else {
-                        (LITERAL.len() - 1).min(rest.len())
-                    };
-                    let upto = rest.len() - keep;
-                    self.output.extend_from_slice(&rest[..upto]);
-                    start += upto;
-                    break;
-                }
+            let Some((open, is_bnode)) = next_marker(rest) else {
+                // Keep a possible start of a marker for the next read.
+                let keep = if self.eof {
+                    0
+                } else {
+                    (LITERAL.len() - 1).min(rest.len())
+                };
+                let upto = rest.len() - keep;
+                self.output.extend_from_slice(&rest[..upto]);
+                start += upto;
+                break;
             };
             let done = if is_bnode {
                 Self::bnode(rest, open, &mut self.output)
