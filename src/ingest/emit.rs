@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::csv::{Fact, Header, Provenance, RowFacts};
 use super::entities::EntityIndex;
-use super::rdf::{DataError, states_on_fact};
+use super::rdf::states_on_fact;
 use super::tables::read_rows;
 use super::{Prepared, Progress};
 use crate::diagnostic::{Diagnostics, Location, Problem};
@@ -88,12 +88,7 @@ impl Prepared {
                 }
             }
         }
-        self.rdf
-            .each_data_quad(&mut |quad| rdf_quad(quad, false))
-            .map_err(|e| match e {
-                DataError::Sink(e) => EmitError::Sink(e),
-                DataError::Input(failure) => EmitError::Input(failure),
-            })?;
+        self.rdf.each_data_quad(&mut |quad| rdf_quad(quad, false))?;
         let mut writer = StatementWriter {
             entities: &self.entities,
             sentences_written: HashSet::new(),

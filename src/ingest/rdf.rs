@@ -11,9 +11,9 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{BlankNode, GraphName, NamedOrBlankNode, Quad, Term};
 use sha2::{Digest, Sha256};
 
+use super::emit::EmitError;
 use super::facts::FactSet;
 use super::input::{FileKind, InputFile, Inputs};
-use super::text::decode_utf8;
 use super::{Progress, Summary};
 use crate::diagnostic::{Diagnostics, Location, Problem};
 use crate::schema::Ontology;
@@ -25,7 +25,7 @@ type Failure = Box<(Location, Problem)>;
 /// Parses one RDF file, handing each quad (blank nodes renamed deterministically, so two reads
 /// of the same file give the same quads) to `on_quad`; gives back the `(prefix, namespace)`
 /// pairs the file declared (Turtle, `TriG`). The file is streamed, but for RDF/XML, whose
-/// entity declarations are checked in the raw bytes first.
+/// entity declarations are checked in the raw bytes first. Its UTF-8 is [`scan`]ned before.
 ///
 /// # Errors
 /// The first syntax error, with its line and column, or an I/O or UTF-8 problem.
@@ -65,13 +65,6 @@ pub fn parse_each(
     };
     if format == RdfFormat::RdfXml {
         let bytes = file.bytes().map_err(io_error)?;
-        // Checked first so that a bad byte gets a precise line and column.
-        decode_utf8(&bytes).map_err(|(line, column, detail)| {
-            Box::new((
-                Location::at(name, line, column),
-                Problem::InvalidUtf8(detail),
-            ))
-        })?;
         if let Some((line, column, refusal)) = check_entities(&bytes) {
             return Err(Box::new((
                 Location::at(name, line, column),
@@ -84,15 +77,7 @@ pub fn parse_each(
         }
         return Ok(declared(parser.prefixes()));
     }
-    // Checked first, in one streamed pass, so that a bad byte gets a precise line and column.
-    if let Some((line, column, detail)) =
-        check_utf8(file.reader().map_err(io_error)?).map_err(io_error)?
-    {
-        return Err(Box::new((
-            Location::at(name, line, column),
-            Problem::InvalidUtf8(detail),
-        )));
-    }
+    // UTF-8 was checked by `scan` in pass one; a file changed since fails in the parser.
     let mut parser = RdfParser::from_format(format).for_reader(file.reader().map_err(io_error)?);
     for quad in parser.by_ref() {
         on_quad(renamer.rename(quad.map_err(parse_error)?));
@@ -106,9 +91,38 @@ fn declared<'a>(prefixes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(Stri
         .collect()
 }
 
-/// The first byte of `reader` that is not UTF-8: its 1-based line and character column, and
-/// what it is; read in chunks, with what `decode_utf8` would say of the whole.
-fn check_utf8(mut reader: impl Read) -> std::io::Result<Option<(u64, u64, String)>> {
+/// One read of a file in chunks: the SHA-256 of its bytes (to read a content given twice
+/// once), and where it first is not UTF-8 (checked before parsing, so that a bad byte gets a
+/// precise line and column).
+fn scan(file: &InputFile) -> std::io::Result<(impl Eq + std::hash::Hash, Utf8Check)> {
+    let mut hasher = Sha256::new();
+    let check = check_utf8(Hashing {
+        inner: file.reader()?,
+        hasher: &mut hasher,
+    })?;
+    Ok((hasher.finalize(), check))
+}
+
+/// Where a text first is not UTF-8: 1-based line and character column, and what is there.
+type Utf8Check = Option<(u64, u64, String)>;
+
+/// A reader that hashes what it reads.
+struct Hashing<'a, R> {
+    inner: R,
+    hasher: &'a mut Sha256,
+}
+
+impl<R: Read> Read for Hashing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The first byte of `reader` that is not UTF-8, read in chunks, with what `decode_utf8`
+/// would say of the whole.
+fn check_utf8(mut reader: impl Read) -> std::io::Result<Utf8Check> {
     let mut buffer = vec![0; 1 << 20];
     // Bytes of a character cut by the end of the last chunk, moved to the front.
     let mut carried = 0;
@@ -216,7 +230,7 @@ impl RdfInputs {
     pub(super) fn each_data_quad<E>(
         &self,
         on_quad: &mut dyn FnMut(Quad) -> Result<(), E>,
-    ) -> Result<(), DataError<E>> {
+    ) -> Result<(), EmitError<E>> {
         for (file, format) in &self.data {
             let mut failure = None;
             let parsed = parse_each(file, *format, &mut |quad| {
@@ -227,20 +241,12 @@ impl RdfInputs {
                 }
             });
             if let Some(e) = failure {
-                return Err(DataError::Sink(e));
+                return Err(EmitError::Sink(e));
             }
-            parsed.map_err(DataError::Input)?;
+            parsed.map_err(EmitError::Input)?;
         }
         Ok(())
     }
-}
-
-/// Why reading the data files again stopped.
-pub enum DataError<E> {
-    /// The sink failed.
-    Sink(E),
-    /// A file no longer reads (where, and what is wrong).
-    Input(Box<(Location, Problem)>),
 }
 
 /// Parses every RDF input; syntax errors go to `diagnostics`. The default-graph quads of every
@@ -277,9 +283,21 @@ pub(super) fn read_rdf(
         };
         progress(Progress::File(file.name()));
         summary.files += 1;
-        if let Ok(digest) = content_digest(file)
-            && !seen_contents.insert(digest)
-        {
+        let (digest, utf8) = match scan(file) {
+            Ok(scanned) => scanned,
+            Err(e) => {
+                diagnostics.error(Location::file(file.name()), Problem::Io(e.to_string()));
+                continue;
+            }
+        };
+        if !seen_contents.insert(digest) {
+            continue;
+        }
+        if let Some((line, column, detail)) = utf8 {
+            diagnostics.error(
+                Location::at(file.name(), line, column),
+                Problem::InvalidUtf8(detail),
+            );
             continue;
         }
         let mut kept = Vec::new();
@@ -315,21 +333,6 @@ pub(super) fn read_rdf(
         }
     }
     (rdf, prefixes)
-}
-
-/// The SHA-256 of a file's bytes, read in chunks.
-fn content_digest(file: &InputFile) -> std::io::Result<impl Eq + std::hash::Hash> {
-    let mut reader = file.reader()?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 1 << 16];
-    loop {
-        match reader.read(&mut buffer) {
-            Ok(0) => return Ok(hasher.finalize()),
-            Ok(n) => hasher.update(&buffer[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 /// Whether a quad states a property on a fact: its subject is a statement (it has an
@@ -501,7 +504,7 @@ mod tests {
     use crate::diagnostic::{Diagnostics, Problem};
     use crate::ingest::input::Inputs;
     use crate::ingest::text::decode_utf8;
-    use crate::ingest::{Summary, rdf::DataError};
+    use crate::ingest::{EmitError, Summary};
 
     /// Gives at most `n` bytes a read, as pipes and sockets may.
     struct Trickle<'a>(&'a [u8], usize);
@@ -574,7 +577,7 @@ mod tests {
             Ok(())
         });
         match read_again {
-            Err(DataError::Input(failure)) => {
+            Err(EmitError::Input(failure)) => {
                 let (location, problem) = *failure;
                 assert_eq!(location.line, Some(2), "{location}");
                 assert!(matches!(problem, Problem::RdfSyntax(_)), "{problem}");
